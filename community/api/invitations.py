@@ -1,0 +1,3 @@
+"""invitations API."""
+
+urlpatterns = []

@@ -1,0 +1,11 @@
+"""/api/v1/ for community. Each area's module lists its own patterns."""
+
+from community.api import accounts, groups, invitations, notifications, profiles
+
+urlpatterns = [
+    *accounts.urlpatterns,
+    *profiles.urlpatterns,
+    *groups.urlpatterns,
+    *invitations.urlpatterns,
+    *notifications.urlpatterns,
+]

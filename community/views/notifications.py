@@ -1,0 +1,13 @@
+"""notifications pages (placeholder until built)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def placeholder(request):
+    return HttpResponse("Not built yet.")
+
+
+urlpatterns = [
+    path("notifications/", placeholder, name="notification-list"),
+]

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Here and Now admin"
+admin.site.site_title = "Here and Now admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("community.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("community.urls")),
+]
