@@ -210,3 +210,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The address people use to reach the site; used in emails.
+HN_SITE_URL = env_str("HN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
