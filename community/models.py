@@ -324,3 +324,42 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+class ParticipationEntry(models.Model):
+    """One person taking part in one activity (an event they were checked in to). The metrics read this ledger."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="participation_entries")
+    activity_key = models.CharField(max_length=60, help_text='What they took part in, e.g. "event:42".')
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.CharField(max_length=30, blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "participation entries"
+        constraints = [models.UniqueConstraint(fields=["user", "activity_key"], name="participation_once_per_activity")]
+        indexes = [models.Index(fields=["activity_key"]), models.Index(fields=["user", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.activity_key}"
+
+
+class Tie(models.Model):
+    """Two people who were at the same activities: an opportunity for a connection, derived from the ledger."""
+
+    user_low = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    user_high = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    first_met_at = models.DateTimeField()
+    last_met_at = models.DateTimeField()
+    times_met = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_low", "user_high"], name="tie_one_per_pair"),
+            models.CheckConstraint(condition=Q(user_low__lt=models.F("user_high")), name="tie_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["user_high"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_low_id}-{self.user_high_id} met {self.times_met}x"
