@@ -6,8 +6,19 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from community.errors import Forbidden, NotFound
-from community.models import Group, Membership, MembershipStatus, ProfileVisibility, SiteRole, User
+from community.models import (
+    Group,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Notification,
+    ProfileVisibility,
+    SiteRole,
+    User,
+)
 
 
 def is_site_staff(user: User) -> bool:
@@ -93,6 +104,45 @@ def access_group_members(*, user: User, slug: str) -> Group:
     return group
 
 
+def visible_groups(user: User) -> QuerySet[Group]:
+    """The groups `user` may see, as a query: the same rule as can_see_group, for lists."""
+    if not user.is_authenticated or not user.is_active:
+        return Group.objects.none()
+    if is_moderator_or_staff(user):
+        return Group.objects.all()
+    mine = Membership.objects.active().filter(user=user).values("group")
+    return Group.objects.filter(Q(is_archived=False, is_listed=True) | Q(pk__in=mine))
+
+
+def can_join_groups(user: User) -> bool:
+    """Evaluators only ever see aggregates, so they never join a group (members see names and messages)."""
+    return bool(user.is_authenticated and user.is_active and user.site_role != SiteRole.EVALUATOR)
+
+
+def can_change_group_settings(user: User, group: Group) -> bool:
+    """A group's name, whether it is listed and whether it is archived belong to staff."""
+    return is_site_staff(user)
+
+
+def can_see_join_requests(user: User, group: Group) -> bool:
+    """Pending requests, bans and past members are for the group's leaders and staff."""
+    return can_lead_group(user, group)
+
+
+def can_remove_member(user: User, group: Group, membership: Membership) -> bool:
+    """Leaders remove or ban members; only staff remove or ban a peer leader."""
+    if is_site_staff(user):
+        return True
+    return is_group_leader(user, group) and not membership.is_leader
+
+
+def forget_membership(user: User, group: Group) -> None:
+    """Drop the per-request membership cache after a service changes `user`'s place in `group`."""
+    cache = getattr(user, "_membership_cache", None)
+    if cache is not None:
+        cache.pop(group.pk, None)
+
+
 def can_create_invitation(user: User, group: Group | None) -> bool:
     if is_site_staff(user):
         return True
@@ -108,8 +158,59 @@ def can_invite_anywhere(user: User) -> bool:
     )
 
 
+def invitable_groups(user: User) -> QuerySet[Group]:
+    """The same rule as can_create_invitation, as a query: every active group for staff, led groups for leaders."""
+    groups = Group.objects.filter(is_archived=False)
+    if is_site_staff(user):
+        return groups
+    if not user.is_authenticated or not user.is_active:
+        return groups.none()
+    return groups.filter(pk__in=Membership.objects.leaders().filter(user=user).values("group"))
+
+
+def can_see_invitation(user: User, invitation: Invitation) -> bool:
+    """Staff see every invitation; others see the ones they made and the ones for groups they lead."""
+    if is_site_staff(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if invitation.created_by_id == user.pk:
+        return True
+    return invitation.group is not None and is_group_leader(user, invitation.group)
+
+
+def visible_invitations_q(user: User) -> Q:
+    """The same rule as can_see_invitation, as a filter for listing invitations."""
+    if is_site_staff(user):
+        return Q()
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    led_groups = Membership.objects.leaders().filter(user=user).values("group")
+    return Q(created_by=user) | Q(group__in=led_groups)
+
+
+def access_invitation(*, user: User, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.select_related("group", "created_by").filter(pk=invitation_id).first()
+    if invitation is None or not can_see_invitation(user, invitation):
+        raise NotFound("We couldn't find that invitation.", code="invitation_not_found")
+    return invitation
+
+
+def can_revoke_invitation(user: User, invitation: Invitation) -> bool:
+    if is_site_staff(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and invitation.created_by_id == user.pk)
+
+
 def can_manage_roles(user: User) -> bool:
     return is_site_staff(user)
+
+
+def can_edit_profile(actor: User, subject: User) -> bool:
+    """People change their own profile, privacy and picture; staff may too (for example to remove a hurtful picture)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    return actor.pk == subject.pk or is_site_staff(actor)
 
 
 def shares_active_group(viewer: User, subject: User) -> bool:
@@ -141,3 +242,16 @@ def access_profile(*, viewer: User, user_id: int) -> User:
     if subject is None or not can_see_profile(viewer, subject):
         raise NotFound("We couldn't find that person.", code="person_not_found")
     return subject
+
+
+def can_see_notification(user: User, notification: Notification) -> bool:
+    """A notification belongs to one person; nobody else, staff included, may read or change it."""
+    return bool(user.is_authenticated and user.is_active and notification.user_id == user.pk)
+
+
+def access_notification(*, user: User, notification_id: int, lock: bool = False) -> Notification:
+    queryset = Notification.objects.select_for_update() if lock else Notification.objects.all()
+    notification = queryset.filter(pk=notification_id).first()
+    if notification is None or not can_see_notification(user, notification):
+        raise NotFound("We couldn't find that notification.", code="notification_not_found")
+    return notification
