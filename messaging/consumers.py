@@ -43,6 +43,14 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def send_error(self, code: str, detail: str, client_id: str | None = None) -> None:
         await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail, "client_id": client_id}))
 
+    async def dispatch(self, message):
+        # AsyncConsumer.dispatch pays a thread hop to close old database connections before every handler.
+        # Forwarding a pre-encoded frame touches no database, so it skips that hop (it is the hot path).
+        if message.get("type") == "forward.frame":
+            await self.forward_frame(message)
+            return
+        await super().dispatch(message)
+
     async def forward_frame(self, event):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
         await self.send(text_data=event["text"])
