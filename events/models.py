@@ -183,3 +183,6 @@ class Pulse(models.Model):
 
     def __str__(self) -> str:
         return f"Pulse from {self.user} on {self.event}"
+
+
+from events.models_ideas import *  # noqa: E402,F401,F403
