@@ -87,6 +87,16 @@ class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(max_length=500, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Goes up each time the time, place or status changes (the iCalendar SEQUENCE)."
+    )
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When something people going should hear about last changed."
+    )
+    change_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When people were last told about changes (one notice per burst of edits)."
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -127,6 +137,7 @@ class Rsvp(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, help_text="The day-before reminder, sent once.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="rsvp_one_per_person")]
