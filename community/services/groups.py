@@ -12,6 +12,7 @@ from community.services.audit import audit_record
 
 SLUG_MAX_LENGTH = Group._meta.get_field("slug").max_length
 NAME_MAX_LENGTH = Group._meta.get_field("name").max_length
+RESERVED_SLUGS = {"new"}  # /groups/new/ is the page for starting a group
 
 
 def _clean_name(name: str) -> str:
@@ -47,7 +48,7 @@ def _ensure_name_free(name: str, *, exclude_pk: int | None = None) -> None:
 def _unique_slug(name: str) -> str:
     base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or "group"
     slug, n = base, 2
-    while Group.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Group.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
