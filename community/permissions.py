@@ -124,6 +124,11 @@ def can_change_group_settings(user: User, group: Group) -> bool:
     return is_site_staff(user)
 
 
+def can_see_group_leaders(user: User, group: Group) -> bool:
+    """Members see who runs a group they can see; evaluators never see names."""
+    return bool(user.is_authenticated and user.site_role != SiteRole.EVALUATOR and can_see_group(user, group))
+
+
 def can_see_join_requests(user: User, group: Group) -> bool:
     """Pending requests, bans and past members are for the group's leaders and staff."""
     return can_lead_group(user, group)
