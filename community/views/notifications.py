@@ -79,6 +79,7 @@ class NotificationSettingsForm(forms.Form):
     )
 
     def __init__(self, *args, preferences, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.kind_rows = []
         for kind in preferences.kinds:
