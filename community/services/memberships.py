@@ -96,7 +96,8 @@ def _require_can_appoint(actor: User, group: Group) -> None:
 
 
 def _require_person(user: User | None) -> User:
-    if user is None or not user.pk or not user.is_active:
+    """The person acted on must still exist and be active (they may have been suspended a moment ago)."""
+    if user is None or not user.pk or not User.objects.filter(pk=user.pk, is_active=True).exists():
         raise NotFound("We couldn't find that person.", code="person_not_found")
     return user
 
