@@ -1,0 +1,1 @@
+"""Member ideas (co-design): forms and links. The tables are in events/models_ideas.py."""
