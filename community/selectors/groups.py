@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
 
 from community import permissions
@@ -21,7 +33,9 @@ def _with_counts_and_my_place(groups: QuerySet[Group], *, user: User) -> QuerySe
     )
     groups = groups.annotate(member_count=Coalesce(Subquery(member_count, output_field=IntegerField()), 0))
     if not user.is_authenticated:
-        return groups.annotate(my_status=Value(None), my_role=Value(None))
+        return groups.annotate(
+            my_status=Value(None, output_field=CharField()), my_role=Value(None, output_field=CharField())
+        )
     mine = Membership.objects.filter(group=OuterRef("pk"), user=user)
     return groups.annotate(
         my_status=Subquery(mine.values("status")[:1]),
