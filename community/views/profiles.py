@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -328,9 +328,10 @@ def staff_people(request):
 @login_required
 @require_POST
 def staff_person_role(request, user_id: int):
-    if not permissions.can_manage_roles(request.user):
-        raise NotFound("We couldn't find that page.", code="not_found")
-    person = get_object_or_404(User, pk=user_id)
+    # people_for_staff refuses anyone who isn't staff, before saying whether the person exists.
+    person = people_for_staff(viewer=request.user).filter(pk=user_id).first()
+    if person is None:
+        raise NotFound("We couldn't find that person.", code="person_not_found")
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose one of the roles on the list and try again.")
