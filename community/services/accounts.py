@@ -182,15 +182,11 @@ def account_sign_up(
             data={"invitation_id": invitation.pk, "group_id": group.pk if group else None},
         )
         body = "We're glad you're here. Have a look around, and say hi when you feel ready."
+        url = reverse("community:group-list")
         if group is not None:
             body = f"You're now a member of {group.name}. " + body
-        notify(
-            user=user,
-            kind="welcome",
-            title=f"Welcome to Here and Now, {name}",
-            body=body,
-            url=reverse("community:group-list"),
-        )
+            url = reverse("community:group-detail", kwargs={"slug": group.slug})
+        notify(user=user, kind="welcome", title=f"Welcome to Here and Now, {name}", body=body, url=url)
     return user
 
 

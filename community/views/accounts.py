@@ -102,9 +102,9 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "community/accounts/password_reset_form.html"
+    email_template_name = "community/accounts/password_reset_email.txt"
+    subject_template_name = "community/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("community:password-reset-done")
 
     def form_valid(self, form):
@@ -122,11 +122,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "registration/password_reset_done.html"
+    template_name = "community/accounts/password_reset_done.html"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
+    template_name = "community/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("community:password-reset-complete")
 
     def form_valid(self, form):
@@ -142,7 +142,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "registration/password_reset_complete.html"
+    template_name = "community/accounts/password_reset_complete.html"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -85,6 +85,7 @@ def test_sign_up_makes_the_account_and_joins_the_group(invitation, group):
     welcome = Notification.objects.get(user=user, kind="welcome")
     assert "Sky" in welcome.title
     assert "Art Club" in welcome.body
+    assert welcome.url == "/groups/art-club/"
 
 
 def test_sign_up_without_a_group(staff):
