@@ -14,8 +14,16 @@
 
   function setUnreadCount(count) {
     var badge = document.querySelector("[data-unread-count]");
+    if (count <= 0) {
+      // The page shows no badge when nothing is unread, so remove it (and the space before it).
+      if (badge) {
+        var space = badge.previousSibling;
+        if (space && space.nodeType === 3 && !space.nodeValue.trim()) { space.parentNode.removeChild(space); }
+        badge.parentNode.removeChild(badge);
+      }
+      return;
+    }
     if (!badge) {
-      if (count <= 0) { return; }
       var link = notificationsLink();
       if (!link) { return; }
       badge = document.createElement("span");
@@ -24,7 +32,6 @@
       link.appendChild(document.createTextNode(" "));
       link.appendChild(badge);
     }
-    badge.hidden = count <= 0;
     badge.textContent = String(count);
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
