@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -67,6 +68,10 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(
         max_length=40,
         help_text="The name other people see. It doesn't have to be your real name.",
+        error_messages={
+            "required": "Please choose a display name. A nickname is fine.",
+            "max_length": "Your display name can be up to 40 characters.",
+        },
     )
     pronouns = forms.CharField(
         required=False, max_length=40, help_text="For example she/her, he/him or they/them. You can leave this blank."
@@ -90,9 +95,15 @@ class ProfileForm(forms.Form):
         label="Profile picture",
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text="Optional. A JPEG, PNG or WebP picture up to 5 MB. We remove hidden details, like where it was "
-        "taken, before we save it.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        megabytes = max(1, round(settings.HN_AVATAR_MAX_BYTES / (1024 * 1024)))
+        self.fields["avatar"].help_text = (
+            f"Optional. A JPEG, PNG or WebP picture up to {megabytes} MB. "
+            "We remove hidden details, like where it was taken, before we save it."
+        )
 
     def clean_interests(self) -> list[str]:
         return [tag for tag in self.cleaned_data["interests"].split(",") if tag.strip()]
