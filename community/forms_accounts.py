@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 
 from community.errors import DomainError, RateLimited
@@ -33,8 +33,17 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
         form.add_error(None, error.detail)
 
 
-class InvitationCodeForm(forms.Form):
+class KindForm(forms.Form):
+    """Labels without a trailing colon (they are questions or plain statements)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InvitationCodeForm(KindForm):
     code = forms.CharField(
+        error_messages={"required": "Type in your invitation code."},
         label="Your invitation code",
         max_length=40,
         help_text="It looks like HN-ABCD2345. Capital letters and dashes don't matter.",
@@ -42,8 +51,9 @@ class InvitationCodeForm(forms.Form):
     )
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(KindForm):
     display_name = forms.CharField(
+        error_messages={"required": "Choose a name for people to call you."},
         label="What should people call you?",
         max_length=60,
         help_text="This is the name other people see. It doesn't have to be your real name. 2 to 40 characters.",
@@ -51,12 +61,17 @@ class SignUpForm(forms.Form):
     )
     email = forms.EmailField(
         label="Your email address",
+        error_messages={
+            "required": "Type in your email address.",
+            "invalid": "That doesn't look like an email address. Check it and try again.",
+        },
         help_text="We only use it to help you log in and reset your password. Nobody else sees it.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label="Choose a password",
         strip=False,
+        error_messages={"required": "Choose a password."},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     age_band = forms.ChoiceField(
@@ -64,6 +79,7 @@ class SignUpForm(forms.Form):
         choices=AGE_CHOICES,
         widget=forms.RadioSelect,
         help_text="Here and Now is for people aged 16 to 25.",
+        error_messages={"required": "Choose the answer that fits you."},
     )
     is_care_experienced = forms.BooleanField(
         label="Yes, I'm care-experienced",
@@ -95,11 +111,18 @@ class LoginForm(AuthenticationForm):
     }
 
     def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(request, *args, **kwargs)
         self.fields["username"] = forms.EmailField(
-            label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+            label="Email address",
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+            error_messages={
+                "required": "Type in the email address you joined with.",
+                "invalid": "That doesn't look like an email address. Check it and try again.",
+            },
         )
         self.fields["password"].label = "Password"
+        self.fields["password"].error_messages["required"] = "Type in your password."
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
@@ -115,7 +138,16 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
-class InvitationCreateForm(forms.Form):
+class PasswordResetRequestForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "The email address you joined with"
+        field.error_messages["required"] = "Type in your email address."
+        field.error_messages["invalid"] = "That doesn't look like an email address. Check it and try again."
+
+
+class InvitationCreateForm(KindForm):
     group = forms.ModelChoiceField(
         label="Which group is it for?",
         queryset=None,

@@ -13,7 +13,13 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from community.errors import DomainError, RateLimited
-from community.forms_accounts import InvitationCodeForm, LoginForm, SignUpForm, add_domain_error
+from community.forms_accounts import (
+    InvitationCodeForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    SignUpForm,
+    add_domain_error,
+)
 from community.ratelimit import client_ip, rate_limit_hit
 from community.services.accounts import account_password_set, account_sign_up
 from community.services.invitations import invitation_find_usable
@@ -101,8 +107,16 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class NoLabelColonMixin:
+    """Django's own password forms, with labels that match the rest of the site."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "label_suffix": ""}
+
+
+class PasswordResetView(NoLabelColonMixin, auth_views.PasswordResetView):
     template_name = "community/accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
     email_template_name = "community/accounts/password_reset_email.txt"
     subject_template_name = "community/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("community:password-reset-done")
@@ -125,7 +139,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "community/accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(NoLabelColonMixin, auth_views.PasswordResetConfirmView):
     template_name = "community/accounts/password_reset_confirm.html"
     success_url = reverse_lazy("community:password-reset-complete")
 
@@ -145,7 +159,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "community/accounts/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(NoLabelColonMixin, auth_views.PasswordChangeView):
     """For people who are logged in (Django's view asks for a login)."""
 
     template_name = "community/accounts/password_change.html"
