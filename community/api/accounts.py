@@ -33,7 +33,7 @@ class SignUpApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class SignUpInputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
         display_name = serializers.CharField(max_length=60)
         email = serializers.CharField(max_length=254)
@@ -45,32 +45,32 @@ class SignUpApi(APIView):
         is_care_experienced = serializers.BooleanField()
         accepts_agreement = serializers.BooleanField()
 
-    class OutputSerializer(serializers.Serializer):
+    class SignUpOutputSerializer(serializers.Serializer):
         user = UserSummarySerializer()
         token = serializers.CharField()
 
     @extend_schema(
         summary="Sign up with an invitation code",
-        request=InputSerializer,
-        responses={201: OutputSerializer, 400: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY, 429: ERROR_BODY},
+        request=SignUpInputSerializer,
+        responses={201: SignUpOutputSerializer, 400: ERROR_BODY, 404: ERROR_BODY, 409: ERROR_BODY, 429: ERROR_BODY},
     )
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.SignUpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = account_sign_up(**serializer.validated_data, client_ip=client_ip(request))
         token = account_token_issue(actor=user)
-        body = self.OutputSerializer({"user": user, "token": token.key}).data
+        body = self.SignUpOutputSerializer({"user": user, "token": token.key}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TokenApi(APIView):
     """POST: swap an email and password for a token (anyone). DELETE: sign this app out (the token's owner)."""
 
-    class InputSerializer(serializers.Serializer):
+    class TokenInputSerializer(serializers.Serializer):
         email = serializers.CharField(max_length=254)
         password = serializers.CharField(max_length=200, trim_whitespace=False, style={"input_type": "password"})
 
-    class OutputSerializer(serializers.Serializer):
+    class TokenOutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
     def get_permissions(self):
@@ -80,11 +80,11 @@ class TokenApi(APIView):
 
     @extend_schema(
         summary="Get an API token",
-        request=InputSerializer,
-        responses={200: OutputSerializer, 400: ERROR_BODY, 429: ERROR_BODY},
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer, 400: ERROR_BODY, 429: ERROR_BODY},
     )
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token = account_token_obtain(**serializer.validated_data, client_ip=client_ip(request))
         return Response({"token": token.key})

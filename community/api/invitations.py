@@ -68,7 +68,9 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
 
 
 class InvitationListCreateApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    pagination_class = StandardPagination
+
+    class InvitationCreateInputSerializer(serializers.Serializer):
         group = serializers.IntegerField(required=False, allow_null=True, help_text="A group id, or null for none.")
         max_uses = serializers.IntegerField(default=1, min_value=1, max_value=MAX_USES_LIMIT)
         expires_in_days = serializers.IntegerField(
@@ -91,18 +93,18 @@ class InvitationListCreateApi(APIView):
             status=request.query_params.get("status", ""),
             group_id=int(group_id) if group_id and group_id.isdigit() else None,
         )
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = InvitationOutputSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
         summary="Make an invitation code",
-        request=InputSerializer,
+        request=InvitationCreateInputSerializer,
         responses={201: InvitationOutputSerializer, 400: ERROR_BODY, 403: ERROR_BODY, 404: ERROR_BODY},
     )
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InvitationCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         group = None
@@ -146,20 +148,20 @@ class InvitationCheckApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    class InputSerializer(serializers.Serializer):
+    class InvitationCheckInputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
 
-    class OutputSerializer(serializers.Serializer):
+    class InvitationCheckOutputSerializer(serializers.Serializer):
         valid = serializers.BooleanField()
         group = serializers.CharField(allow_null=True, help_text="The name of the group the code joins, if any.")
 
     @extend_schema(
         summary="Check an invitation code",
-        request=InputSerializer,
-        responses={200: OutputSerializer, 404: ERROR_BODY, 409: ERROR_BODY, 429: ERROR_BODY},
+        request=InvitationCheckInputSerializer,
+        responses={200: InvitationCheckOutputSerializer, 404: ERROR_BODY, 409: ERROR_BODY, 429: ERROR_BODY},
     )
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InvitationCheckInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = invitation_find_usable(code=serializer.validated_data["code"], client_ip=client_ip(request))
         return Response({"valid": True, "group": invitation.group.name if invitation.group else None})

@@ -154,3 +154,18 @@ def test_anyone_signed_in_can_give_back_their_own_token(request, api_as, role_fi
     Token.objects.create(user=user)
     assert api_as(user).delete(TOKEN_URL).status_code == 204
     assert not Token.objects.filter(user=user).exists()
+
+
+def test_schema_documents_the_account_and_invitation_endpoints(api_client, db):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for route in (
+        "/api/v1/auth/signup/",
+        "/api/v1/auth/token/",
+        "/api/v1/invitations/",
+        "/api/v1/invitations/check/",
+        "/api/v1/invitations/{invitation_id}/revoke/",
+    ):
+        assert route in text
+    assert "PaginatedInvitationOutputList" in text
