@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) for events: one event as a download, a person's own feed and a group's feed.
 
 Times are written in UK time with TZID=Europe/London and a VTIMEZONE, so an 18:00 meetup stays at 18:00 on both sides
-of a clock change. Each event keeps the same UID forever (event-<id>@here-and-now) and a SEQUENCE that only grows, so
+of a clock change. Each event keeps the same UID forever (event-<id>@here-and-now) and a SEQUENCE that only grows (raised by the event services), so
 calendar apps update it in place. Cancelled events stay in the feed as STATUS:CANCELLED, so they don't just vanish.
 The exact address and joining link are written only for people going; everyone else sees the rough area.
 """
@@ -154,9 +154,8 @@ def event_uid(event: Event) -> str:
 
 
 def event_sequence(event: Event) -> int:
-    """A revision number that only grows: seconds between the event's creation and its latest change."""
-    changed = max(moment for moment in (event.updated_at, event.cancelled_at, event.created_at) if moment is not None)
-    return max(0, int((changed - event.created_at).total_seconds()))
+    """The revision number the event services raise whenever the time, place or status changes."""
+    return event.sequence
 
 
 def entry_status(*, event: Event, rsvp_status: str | None) -> str:
@@ -182,6 +181,8 @@ def _description(event: Event, *, status: str, show_private_details: bool, url: 
     parts = []
     if status == "CANCELLED":
         parts.append("This event is cancelled.")
+        if event.cancel_reason:
+            parts.append(f"The organisers said: {event.cancel_reason}")
     elif status == "TENTATIVE":
         parts.append("You're not confirmed yet: you're on the waiting list or waiting for an organiser to say yes.")
     if event.description:
