@@ -34,7 +34,11 @@ def _check_join_policy(join_policy: str) -> None:
 
 
 def _name_taken() -> Conflict:
-    return Conflict("There's already a group with that name. Please pick another.", code="group_name_taken")
+    return Conflict(
+        "There's already a group with that name. Please pick another.",
+        code="group_name_taken",
+        fields={"name": ["Already taken."]},
+    )
 
 
 def _ensure_name_free(name: str, *, exclude_pk: int | None = None) -> None:
