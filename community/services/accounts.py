@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -209,7 +210,7 @@ def login_succeeded(*, email: str) -> None:
     rate_limit_reset(key=f"login:email:{(email or '').strip().lower()}", window_seconds=LOGIN_WINDOW_SECONDS)
 
 
-def account_authenticate(*, email: str, password: str, client_ip: str, request=None) -> User:
+def account_authenticate(*, email: str, password: str, client_ip: str, request: HttpRequest | None = None) -> User:
     login_attempt(email=email, client_ip=client_ip)
     user = authenticate(request, email=(email or "").strip().lower(), password=password)
     if user is None:
