@@ -1,0 +1,206 @@
+"""Reads of events that pages and the API share. No writes; query counts do not grow with the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from community.models import Group, Membership, User
+from community.permissions import is_site_staff
+from events.models import Attendance, Event, EventStatus, Pulse, Rsvp, RsvpStatus
+from events.permissions import (
+    access_event,
+    can_organise_event,
+    can_see_private_details,
+    require_organiser,
+    visible_events,
+)
+from events.services.checkin import attendance_window, is_within, self_check_in_window
+from events.services.shared import ACTIVE_RSVP_STATUSES
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _count_of(model, *, status: str | None = None) -> Coalesce:
+    """A correlated COUNT subquery per event (so several counts never multiply each other through joins)."""
+    rows = model.objects.filter(event=OuterRef("pk"))
+    if status is not None:
+        rows = rows.filter(status=status)
+    counted = rows.order_by().values("event").annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def upcoming_events_for(
+    *,
+    user: User,
+    group: Group | None = None,
+    category: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    mine: bool = False,
+    include_cancelled: bool = True,
+    now: datetime | None = None,
+) -> QuerySet[Event]:
+    """Events `user` can see that haven't ended yet, soonest first, in one query.
+
+    Each event has `group` loaded, its exact `going_count`, and `my_rsvp_status` (None if the user hasn't answered).
+    `mine` keeps only events the user is going to, waiting for, or asked to come to. Dates are UK calendar days,
+    both ends included. Cancelled events are kept (shown as cancelled) unless `include_cancelled` is False.
+    """
+    now = now or timezone.now()
+    my_status = Rsvp.objects.filter(event=OuterRef("pk"), user_id=user.pk).values("status")[:1]
+    events = (
+        visible_events(user)
+        .filter(ends_at__gte=now)
+        .select_related("group")
+        .annotate(my_rsvp_status=Subquery(my_status))
+        .order_by("starts_at", "id")
+    )
+    if group is not None:
+        events = events.filter(group=group)
+    if category:
+        events = events.filter(category=category)
+    if date_from is not None:
+        events = events.filter(starts_at__gte=_day_start(date_from))
+    if date_to is not None:
+        events = events.filter(starts_at__lt=_day_start(date_to + timedelta(days=1)))
+    if mine:
+        events = events.filter(my_rsvp_status__in=ACTIVE_RSVP_STATUSES)
+    if not include_cancelled:
+        events = events.filter(status=EventStatus.SCHEDULED)
+    return events
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: Event
+    my_rsvp: Rsvp | None
+    is_organiser: bool
+    can_see_private_details: bool
+    waitlist_position: int | None  # 1 for the next person to get a place
+    is_checked_in: bool
+    has_pulse: bool
+    self_check_in_open: bool
+    attendance_open: bool  # organisers may mark attendance now
+
+    @property
+    def my_rsvp_status(self) -> str | None:
+        return self.my_rsvp.status if self.my_rsvp else None
+
+
+def event_detail_for(*, user: User, event_id: int) -> EventDetail:
+    """One event as `user` sees it, with their RSVP and what they may see and do. Raises event_not_found."""
+    event = access_event(user=user, event_id=event_id)
+    my_rsvp = (
+        Rsvp.objects.filter(event=event, user_id=user.pk)
+        .annotate(
+            checked_in=Exists(Attendance.objects.filter(event=event, user_id=user.pk)),
+            answered_pulse=Exists(Pulse.objects.filter(event=event, user_id=user.pk)),
+        )
+        .first()
+    )
+    position = None
+    if my_rsvp is not None and my_rsvp.status == RsvpStatus.WAITLISTED:
+        ahead = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).filter(
+            Q(queued_at__lt=my_rsvp.queued_at) | Q(queued_at=my_rsvp.queued_at, pk__lt=my_rsvp.pk)
+        )
+        position = ahead.count() + 1
+    status = my_rsvp.status if my_rsvp else ""
+    organiser = can_organise_event(user, event)
+    return EventDetail(
+        event=event,
+        my_rsvp=my_rsvp,
+        is_organiser=organiser,
+        can_see_private_details=can_see_private_details(user, event, rsvp_status=status),
+        waitlist_position=position,
+        is_checked_in=bool(my_rsvp and my_rsvp.checked_in),
+        has_pulse=bool(my_rsvp and my_rsvp.answered_pulse),
+        self_check_in_open=not event.is_cancelled and is_within(self_check_in_window(event)),
+        attendance_open=organiser and not event.is_cancelled and is_within(attendance_window(event)),
+    )
+
+
+@dataclass(frozen=True)
+class Attendees:
+    """An event's people for its organisers. Each RSVP has `user` loaded and `checked_in_at` / `check_in_method`
+    (None if not checked in)."""
+
+    going: list[Rsvp] = field(default_factory=list)
+    waitlisted: list[Rsvp] = field(default_factory=list)  # arrival order: first is next for a place
+    pending: list[Rsvp] = field(default_factory=list)  # oldest request first
+
+    @property
+    def checked_in_count(self) -> int:
+        return sum(1 for rsvp in self.going if rsvp.checked_in_at is not None)
+
+
+def attendees_for(*, organiser: User, event: Event, search: str = "") -> Attendees:
+    """Who is going (by name), waiting (in order) and asking (oldest first), with check-ins, in one query.
+
+    `search` keeps people whose display name contains it. Refuses not_an_organiser.
+    """
+    require_organiser(organiser, event)
+    attendance = Attendance.objects.filter(event=OuterRef("event"), user=OuterRef("user"))
+    rsvps = (
+        Rsvp.objects.filter(event=event, status__in=ACTIVE_RSVP_STATUSES)
+        .select_related("user")
+        .annotate(
+            checked_in_at=Subquery(attendance.values("checked_in_at")[:1]),
+            check_in_method=Subquery(attendance.values("method")[:1]),
+        )
+        .order_by(Lower("user__display_name"), "queued_at", "id")
+    )
+    search = (search or "").strip()
+    if search:
+        rsvps = rsvps.filter(user__display_name__icontains=search)
+    result = Attendees()
+    for rsvp in rsvps:
+        {
+            RsvpStatus.GOING: result.going,
+            RsvpStatus.WAITLISTED: result.waitlisted,
+            RsvpStatus.PENDING: result.pending,
+        }[rsvp.status].append(rsvp)
+    result.waitlisted.sort(key=lambda rsvp: (rsvp.queued_at, rsvp.pk))
+    result.pending.sort(key=lambda rsvp: (rsvp.queued_at, rsvp.pk))
+    return result
+
+
+def events_organised_by(*, user: User, include_past: bool = False, now: datetime | None = None) -> QuerySet[Event]:
+    """Events in the groups `user` leads (and, for staff, the events they created), soonest first, each with
+    `waitlisted_count`, `pending_count` and `checked_in_count`. One query. Staff see their own events here, not every
+    event on the site."""
+    led_groups = Membership.objects.leaders().filter(user_id=user.pk).values("group")
+    mine = Q(group__in=led_groups)
+    if is_site_staff(user):
+        mine |= Q(created_by_id=user.pk)
+    events = (
+        Event.objects.filter(mine)
+        .select_related("group")
+        .annotate(
+            waitlisted_count=_count_of(Rsvp, status=RsvpStatus.WAITLISTED),
+            pending_count=_count_of(Rsvp, status=RsvpStatus.PENDING),
+            checked_in_count=_count_of(Attendance),
+        )
+        .order_by("starts_at", "id")
+    )
+    if not include_past:
+        events = events.filter(ends_at__gte=now or timezone.now())
+    return events
+
+
+def my_rsvps(*, user: User, upcoming_only: bool = True, now: datetime | None = None) -> QuerySet[Rsvp]:
+    """`user`'s own going / waiting / asking RSVPs, with their events and groups, soonest event first."""
+    rsvps = (
+        Rsvp.objects.filter(user_id=user.pk, status__in=ACTIVE_RSVP_STATUSES)
+        .select_related("event", "event__group")
+        .order_by("event__starts_at", "event_id")
+    )
+    if upcoming_only:
+        rsvps = rsvps.filter(event__ends_at__gte=now or timezone.now())
+    return rsvps

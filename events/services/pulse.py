@@ -1,0 +1,54 @@
+"""The optional post-event pulse: "How are you feeling?", "Did you connect with someone new?", and a note.
+
+Only someone checked in can answer. Every answer is optional; answering again updates the same pulse.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from community.errors import Conflict, InvalidInput
+from community.models import User
+from events.models import Attendance, Event, Pulse, PulseConnection
+from events.permissions import can_see_event, event_not_found
+
+NOTE_LIMIT = 1000
+
+
+def _clean(*, feeling: int | None, connected: str, note: str) -> tuple[int | None, str, str]:
+    if feeling is not None and (isinstance(feeling, bool) or not isinstance(feeling, int) or not 1 <= feeling <= 5):
+        raise InvalidInput("Please choose a number from 1 to 5, or skip this question.", code="invalid_feeling")
+    connected = connected or ""
+    if connected and connected not in PulseConnection.values:
+        raise InvalidInput("Please choose yes, no or not sure, or skip this question.", code="invalid_connected")
+    note = (note or "").strip()
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput(f"Please keep your note to {NOTE_LIMIT} characters.", code="too_long")
+    return feeling, connected, note
+
+
+def pulse_submit(
+    *, actor: User, event: Event, feeling: int | None = None, connected: str = "", note: str = ""
+) -> Pulse:
+    """Save (or update) your answers about an event you were checked in to.
+
+    Refusals: event_not_found, not_checked_in, invalid_feeling, invalid_connected, too_long.
+    """
+    feeling, connected, note = _clean(feeling=feeling, connected=connected, note=note)
+    with transaction.atomic():
+        if not Attendance.objects.filter(event=event, user=actor).exists():
+            if not can_see_event(actor, event):
+                raise event_not_found()
+            raise Conflict("You can share how it went once you've been checked in.", code="not_checked_in")
+        pulse = Pulse.objects.select_for_update().filter(event=event, user=actor).first()
+        if pulse is None:
+            try:
+                with transaction.atomic():
+                    return Pulse.objects.create(
+                        event=event, user=actor, feeling=feeling, connected=connected, note_to_organisers=note
+                    )
+            except IntegrityError:  # sent twice at the same moment
+                pulse = Pulse.objects.select_for_update().get(event=event, user=actor)
+        pulse.feeling, pulse.connected, pulse.note_to_organisers = feeling, connected, note
+        pulse.save(update_fields=["feeling", "connected", "note_to_organisers"])
+    return pulse
