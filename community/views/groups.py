@@ -41,7 +41,15 @@ JOIN_POLICY_CHOICES = [
 # --- forms -----------------------------------------------------------------------------------------
 
 
-class GroupForm(forms.Form):
+class _PlainForm(forms.Form):
+    """Labels without Django's trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class GroupForm(_PlainForm):
     name = forms.CharField(max_length=80, help_text="A short, friendly name, like “Saturday Walkers”.")
     description = forms.CharField(
         required=False,
@@ -75,7 +83,7 @@ class GroupForm(forms.Form):
                 self.fields.pop(field, None)
 
 
-class AddPersonForm(forms.Form):
+class AddPersonForm(_PlainForm):
     display_name = forms.CharField(
         label="Their display name",
         max_length=40,

@@ -245,6 +245,14 @@ class TestApproveAndDecline:
         assert error.value.code == "not_a_leader"
         assert status_of(group, pending.user) == MembershipStatus.PENDING
 
+    def test_no_approving_into_an_archived_group_but_declining_is_fine(self, pending, leader, member, group):
+        group.is_archived = True
+        group.save(update_fields=["is_archived"])
+        with pytest.raises(Forbidden) as error:
+            membership_approve(actor=leader, group=group, user=member)
+        assert error.value.code == "group_archived"
+        assert membership_decline(actor=leader, group=group, user=member).status == MembershipStatus.DECLINED
+
     def test_a_leader_of_another_group_cannot_decide(self, pending, make_user, make_group, add_member, group):
         elsewhere = make_user(display_name="Elsewhere Leader")
         add_member(make_group(), elsewhere, role=MembershipRole.LEADER)
