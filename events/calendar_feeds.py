@@ -1,9 +1,10 @@
 """iCalendar (RFC 5545) for events: one event as a download, a person's own feed and a group's feed.
 
 Times are written in UK time with TZID=Europe/London and a VTIMEZONE, so an 18:00 meetup stays at 18:00 on both sides
-of a clock change. Each event keeps the same UID forever (event-<id>@here-and-now) and a SEQUENCE that only grows (raised by the event services), so
-calendar apps update it in place. Cancelled events stay in the feed as STATUS:CANCELLED, so they don't just vanish.
-The exact address and joining link are written only for people going; everyone else sees the rough area.
+of a clock change. Each event keeps the same UID forever (event-<id>@here-and-now) and its SEQUENCE (raised by the
+event services whenever the time, place or status changes), so calendar apps update it in place. Cancelled events stay
+in the feeds as STATUS:CANCELLED, so they don't just vanish. The exact address and joining link are written only for
+people going; everyone else sees the rough area.
 """
 
 from __future__ import annotations

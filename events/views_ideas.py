@@ -9,9 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from community.errors import DomainError, Forbidden
-from community.forms_accounts import add_domain_error
 from events import permissions
-from events.ideas.forms import IdeaAnswerForm, IdeaCloseForm, IdeaCommentForm, IdeaProposeForm, IdeaToEventForm
+from events.ideas.forms import (
+    IdeaAnswerForm,
+    IdeaCloseForm,
+    IdeaCommentForm,
+    IdeaProposeForm,
+    IdeaToEventForm,
+    add_domain_error,
+)
 from events.ideas.links import event_path
 from events.selectors_ideas import IDEA_STATES, idea_comment_for, idea_comments, idea_detail, ideas_for_group
 from events.services.ideas import (

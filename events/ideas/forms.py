@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from community.errors import DomainError
 from events.models import EventCategory, EventVisibility, RsvpMode
 from events.services.ideas import ANSWER_MAX, COMMENT_MAX, REASON_MAX, TITLE_MAX, WHEN_MAX, WHY_MAX
 
 _LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal on the form: next to the field it is about, or at the top.
+
+    Services give field messages as a list or as one string; both are accepted.
+    """
+    placed = False
+    for field, messages in (error.fields or {}).items():
+        if field in form.fields:
+            for message in [messages] if isinstance(messages, str) else messages:
+                form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.detail)
 
 
 class IdeaProposeForm(forms.Form):
@@ -79,7 +95,10 @@ class IdeaToEventForm(forms.Form):
         help_text="Only people going will see this.",
     )
     joining_link = forms.URLField(
-        label="Joining link (for online events)", required=False, help_text="Only people going will see this."
+        label="Joining link (for online events)",
+        required=False,
+        assume_scheme="https",
+        help_text="Only people going will see this.",
     )
     accessibility_info = forms.CharField(
         label="Accessibility", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
