@@ -92,6 +92,9 @@ def _render_detail(request, idea, *, status: int = 200, **forms):
         "comment_form": forms.get("comment_form") or IdeaCommentForm(),
         "answer_form": forms.get("answer_form") or IdeaAnswerForm(initial={"answer": idea.leader_answer}),
         "close_form": forms.get("close_form") or IdeaCloseForm(),
+        # A refusal about the whole action (the idea closed meanwhile, not a leader) shows at the top of the page,
+        # since the form it came from may no longer be on it.
+        "problems": [problem for form in forms.values() if form is not None for problem in form.non_field_errors()],
     }
     return render(request, "events/ideas/detail.html", context, status=status)
 
