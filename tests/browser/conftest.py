@@ -29,8 +29,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One browser per test module: Playwright's sync API holds an event loop open while it runs, which the
+    asyncio-based socket tests elsewhere must not find running."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium).")
     from playwright.sync_api import sync_playwright
