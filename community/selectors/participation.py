@@ -25,7 +25,7 @@ class PeerTie:
 
 
 def ties_for(*, user: User) -> list[PeerTie]:
-    """Everyone `user` has been at an activity with, most recently met first. Two queries whatever the number."""
+    """Everyone `user` has been at an activity with, most recently met first. One query whatever the number."""
     ties = list(
         Tie.objects.filter(Q(user_low=user) | Q(user_high=user))
         .select_related("user_low", "user_high")
