@@ -62,7 +62,7 @@ def expect(response, status: int, code: str | None = None):
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 200, None),
         ("in_group", 200, None),
         ("leader", 200, None),
@@ -130,7 +130,7 @@ def test_list_query_count_does_not_grow(api_as, member, make_group, add_member, 
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "staff_only"),
         ("leader", 403, "staff_only"),
         ("moderator", 403, "staff_only"),
@@ -158,7 +158,7 @@ def test_create_errors(api_as, staff, group):
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 200, None),
         ("in_group", 200, None),
         ("leader", 200, None),
@@ -186,7 +186,7 @@ def test_detail_of_an_unlisted_group(api_as, who, make_group, role, status):
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "not_a_leader"),
         ("in_group", 403, "not_a_leader"),
         ("moderator", 403, "not_a_leader"),
@@ -215,7 +215,7 @@ def test_update_staff_only_fields(api_as, leader, staff, group):
 @pytest.mark.parametrize(
     ("role", "status", "code", "state"),
     [
-        ("anonymous", 403, "not_authenticated", None),
+        ("anonymous", 401, "not_authenticated", None),
         ("member", 200, None, "pending"),
         ("in_group", 200, None, "active"),
         ("leader", 200, None, "active"),
@@ -263,7 +263,7 @@ def test_join_request_notifies_leader(api_as, member, leader):
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 204, None),
         ("in_group", 204, None),
         ("leader", 204, None),
@@ -286,7 +286,7 @@ def test_leave_access(api_as, who, role, status, code, group):
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "not_a_member"),
         ("evaluator", 403, "not_a_member"),
         ("in_group", 200, None),
@@ -351,7 +351,7 @@ def test_members_query_count_does_not_grow(api_as, leader, group, make_user, add
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "not_a_leader"),
         ("in_group", 403, "not_a_leader"),
         ("moderator", 403, "not_a_leader"),
@@ -395,7 +395,7 @@ LEADER_ACTIONS = {
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "not_a_leader"),
         ("in_group", 403, "not_a_leader"),
         ("moderator", 403, "not_a_leader"),
@@ -420,7 +420,7 @@ def test_leader_actions(api_as, who, role, status, code, action, group, make_use
 @pytest.mark.parametrize(
     ("role", "status", "code"),
     [
-        ("anonymous", 403, "not_authenticated"),
+        ("anonymous", 401, "not_authenticated"),
         ("member", 403, "staff_only"),
         ("in_group", 403, "staff_only"),
         ("leader", 403, "staff_only"),
