@@ -67,7 +67,7 @@ def signup_body(w: World) -> dict:
 
 
 # (name, method, route pattern, url(w), body(w), {role: expected status})
-A, O, G, L, M, S, E = ROLES
+A, O, G, L, M, S, E = ROLES  # noqa: E741 - one letter per role keeps the table readable
 
 ALL_IN = {A: 401, O: 200, G: 200, L: 200, M: 200, S: 200, E: 200}
 STAFF_ONLY = {A: 401, O: 403, G: 403, L: 403, M: 403, S: 200, E: 403}
