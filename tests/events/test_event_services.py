@@ -78,6 +78,7 @@ def test_staff_can_create_in_any_group(group, staff):
     [
         ({"title": "   "}, "title_required"),
         ({"title": "x" * 121}, "too_long"),
+        ({"starts_at": "tomorrow at six"}, "invalid_datetime"),
         ({"category": "partying"}, "invalid_category"),
         ({"destination_areas": ["moon_landing"]}, "invalid_destination_area"),
         ({"capacity": -1}, "invalid_capacity"),
@@ -427,6 +428,21 @@ def test_member_cannot_cancel(series, group, member, add_member):
         event_cancel(actor=member, event=series[0])
     assert error.value.code == "not_an_organiser"
     assert Event.objects.get(pk=series[0].pk).status == EventStatus.SCHEDULED
+
+
+def test_cancel_reason_has_a_limit(series, leader):
+    with frozen_now(NOW), pytest.raises(DomainError) as error:
+        event_cancel(actor=leader, event=series[0], reason="x" * 501)
+    assert error.value.code == "too_long"
+    assert Event.objects.get(pk=series[0].pk).status == EventStatus.SCHEDULED
+
+
+def test_naive_times_are_taken_as_uk_time(group, leader):
+    from datetime import datetime
+
+    with frozen_now(NOW):
+        event = create(leader, group, starts_at=datetime(2030, 10, 17, 18), ends_at=datetime(2030, 10, 17, 20))
+    assert local_times([event]) == [(time(18), time(20))]
 
 
 def test_cancel_refuses_a_bad_scope(series, leader):
