@@ -9,7 +9,7 @@ from django.utils import dateformat, timezone
 
 from community.models import Membership, User
 from events.models import Event, Rsvp, RsvpStatus
-from events.permissions import can_organise_event
+from events.permissions import can_organise_event, event_not_found
 
 # Someone with one of these has a claim on the event and hears when it changes or is cancelled.
 ACTIVE_RSVP_STATUSES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING)
@@ -17,7 +17,10 @@ ACTIVE_RSVP_STATUSES = (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PEND
 
 def lock_event(event_id: int) -> Event:
     """The event row, locked until the transaction ends: every RSVP change for one event queues here."""
-    return Event.objects.select_for_update().get(pk=event_id)
+    event = Event.objects.select_for_update().filter(pk=event_id).first()
+    if event is None:  # deleted a moment ago
+        raise event_not_found()
+    return event
 
 
 def lock_rsvp(*, event: Event, user: User) -> Rsvp | None:
