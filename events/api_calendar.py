@@ -22,14 +22,14 @@ NOT_A_MEMBER = OpenApiResponse(description="A group's calendar is for its active
 GROUP_NOT_FOUND = OpenApiResponse(description="No such group (code `group_not_found`).")
 
 
-class GroupOutputSerializer(serializers.Serializer):
+class CalendarGroupOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
 
 
 class CalendarLinkOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CalendarTokenKind.choices)
-    group = GroupOutputSerializer(allow_null=True)
+    group = CalendarGroupOutputSerializer(allow_null=True)
     url = serializers.CharField(allow_null=True, help_text="The feed's secret address; null until you make one.")
     webcal_url = serializers.CharField(allow_null=True, help_text="The same address for calendar apps (webcal://).")
     created_at = serializers.DateTimeField(allow_null=True)

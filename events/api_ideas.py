@@ -35,7 +35,7 @@ NOT_OPEN = OpenApiResponse(description="The idea is closed (`idea_closed`) or al
 # --- output -------------------------------------------------------------------------------------------------------
 
 
-class PersonOutputSerializer(serializers.Serializer):
+class IdeaPersonOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField()
 
@@ -47,14 +47,14 @@ class IdeaOutputSerializer(serializers.Serializer):
     why = serializers.CharField()
     rough_when = serializers.CharField()
     status = serializers.ChoiceField(choices=IdeaStatus.choices)
-    proposed_by = PersonOutputSerializer(allow_null=True)
+    proposed_by = IdeaPersonOutputSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     backing_count = serializers.IntegerField()
     comment_count = serializers.IntegerField()
     my_backing = serializers.BooleanField(help_text="Whether you back this idea.")
     is_mine = serializers.SerializerMethodField(help_text="Whether you proposed it.")
     leader_answer = serializers.CharField()
-    answered_by = PersonOutputSerializer(allow_null=True)
+    answered_by = IdeaPersonOutputSerializer(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     closed_reason = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
@@ -92,9 +92,9 @@ class IdeaOutputSerializer(serializers.Serializer):
         return idea.is_still_open and permissions.can_turn_idea_into_event(self._user(), idea)
 
 
-class CommentOutputSerializer(serializers.Serializer):
+class IdeaCommentOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    author = PersonOutputSerializer(allow_null=True)
+    author = IdeaPersonOutputSerializer(allow_null=True)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
     can_delete = serializers.SerializerMethodField()
@@ -103,7 +103,7 @@ class CommentOutputSerializer(serializers.Serializer):
         return permissions.can_delete_idea_comment(self.context["request"].user, comment)
 
 
-class EventLinkOutputSerializer(serializers.Serializer):
+class IdeaEventLinkOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField()
@@ -111,7 +111,7 @@ class EventLinkOutputSerializer(serializers.Serializer):
 
 class IdeaToEventOutputSerializer(serializers.Serializer):
     idea = IdeaOutputSerializer()
-    event = EventLinkOutputSerializer()
+    event = IdeaEventLinkOutputSerializer()
 
 
 # --- input --------------------------------------------------------------------------------------------------------
@@ -123,15 +123,15 @@ class IdeaCreateInputSerializer(serializers.Serializer):
     rough_when = serializers.CharField(required=False, allow_blank=True, default="", help_text="Up to 120.")
 
 
-class CommentInputSerializer(serializers.Serializer):
+class IdeaCommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, help_text="Up to 1000 characters.")
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class IdeaAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(allow_blank=True, help_text="Up to 2000 characters.")
 
 
-class CloseInputSerializer(serializers.Serializer):
+class IdeaCloseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="", help_text="Required, up to 1000.")
 
 
@@ -254,12 +254,12 @@ class IdeaBackingApi(APIView):
 
 
 class IdeaCommentsApi(generics.ListAPIView):
-    serializer_class = CommentOutputSerializer
+    serializer_class = IdeaCommentOutputSerializer
 
     @extend_schema(
         tags=TAGS,
         summary="An idea's comments, oldest first",
-        responses={200: CommentOutputSerializer(many=True), 404: IDEA_NOT_FOUND},
+        responses={200: IdeaCommentOutputSerializer(many=True), 404: IDEA_NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -271,9 +271,9 @@ class IdeaCommentsApi(generics.ListAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Comment on an idea",
-        request=CommentInputSerializer,
+        request=IdeaCommentInputSerializer,
         responses={
-            201: CommentOutputSerializer,
+            201: IdeaCommentOutputSerializer,
             400: OpenApiResponse(description="`comment_required` or `comment_too_long`."),
             403: NOT_A_MEMBER,
             404: IDEA_NOT_FOUND,
@@ -283,9 +283,9 @@ class IdeaCommentsApi(generics.ListAPIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        comment = idea_comment(actor=request.user, idea=idea, **_valid(CommentInputSerializer, request))
+        comment = idea_comment(actor=request.user, idea=idea, **_valid(IdeaCommentInputSerializer, request))
         return Response(
-            CommentOutputSerializer(comment, context={"request": request}).data, status=status.HTTP_201_CREATED
+            IdeaCommentOutputSerializer(comment, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -311,7 +311,7 @@ class IdeaAnswerApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Answer an idea (peer leaders and staff)",
-        request=AnswerInputSerializer,
+        request=IdeaAnswerInputSerializer,
         responses={
             200: IdeaOutputSerializer,
             400: OpenApiResponse(description="`answer_required` or `answer_too_long`."),
@@ -322,7 +322,7 @@ class IdeaAnswerApi(APIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        idea_answer(actor=request.user, idea=idea, **_valid(AnswerInputSerializer, request))
+        idea_answer(actor=request.user, idea=idea, **_valid(IdeaAnswerInputSerializer, request))
         return _idea_response(request, idea_id)
 
 
@@ -330,7 +330,7 @@ class IdeaCloseApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Close an idea with a reason (peer leaders and staff, or whoever proposed it)",
-        request=CloseInputSerializer,
+        request=IdeaCloseInputSerializer,
         responses={
             200: IdeaOutputSerializer,
             400: OpenApiResponse(description="`reason_required` or `reason_too_long`."),
@@ -341,7 +341,7 @@ class IdeaCloseApi(APIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        idea_close(actor=request.user, idea=idea, **_valid(CloseInputSerializer, request))
+        idea_close(actor=request.user, idea=idea, **_valid(IdeaCloseInputSerializer, request))
         return _idea_response(request, idea_id)
 
 

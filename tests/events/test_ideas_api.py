@@ -382,3 +382,11 @@ def test_schema_has_every_ideas_endpoint_without_warnings():
     assert "delete" in paths["/api/v1/ideas/{idea_id}/comments/{comment_id}/"]
     for action in ("answer", "close", "event"):
         assert "post" in paths[f"/api/v1/ideas/{{idea_id}}/{action}/"]
+
+
+def test_ideas_and_calendar_component_names_do_not_clash_with_other_apis():
+    """The whole API's schema: none of drf-spectacular's warnings may be about the ideas or calendar APIs."""
+    GENERATOR_STATS.reset()
+    SchemaGenerator(urlconf=URLCONF).get_schema(request=None, public=True)
+    mine = [text for text in GENERATOR_STATS._warn_cache if "api_ideas" in text or "api_calendar" in text]
+    assert not mine, mine
