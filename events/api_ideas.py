@@ -266,7 +266,7 @@ class IdeaCommentsApi(generics.ListAPIView):
 
     def get_queryset(self):
         idea = idea_detail(user=self.request.user, idea_id=self.kwargs["idea_id"])
-        return idea_comments(idea=idea).select_related("idea__group")
+        return idea_comments(idea=idea)
 
     @extend_schema(
         tags=TAGS,

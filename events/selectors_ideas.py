@@ -51,8 +51,8 @@ def idea_detail(*, user: User, idea_id: int) -> Idea:
 
 
 def idea_comments(*, idea: Idea) -> QuerySet[IdeaComment]:
-    """An idea's comments, oldest first, with their authors."""
-    return IdeaComment.objects.filter(idea=idea).select_related("author").order_by("created_at", "id")
+    """An idea's comments, oldest first, with their authors (and the idea and group, for permission checks)."""
+    return IdeaComment.objects.filter(idea=idea).select_related("author", "idea__group").order_by("created_at", "id")
 
 
 def idea_comment_for(*, user: User, idea: Idea, comment_id: int) -> IdeaComment:

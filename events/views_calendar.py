@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from community import permissions as community_permissions
 from community.errors import DomainError
@@ -39,13 +39,13 @@ def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpRespo
 
 
 @login_required
-@require_GET
+@require_safe
 def event_ics(request, event_id: int):
     event = permissions.access_event(user=request.user, event_id=event_id)
     return _calendar_response(event_calendar(event=event, viewer=request.user), filename=f"event-{event.pk}.ics")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request, token: str):
     """No login: calendar apps can't log in, so the secret token in the address is the key."""
     feed_token = permissions.access_calendar_feed(token=token)

@@ -328,3 +328,9 @@ def test_feed_fetches_are_rate_limited(client, robin):
         assert client.get(f"/calendar/{token.token}.ics").status_code == 200
     response = client.get(f"/calendar/{token.token}.ics")
     assert response.status_code == 429
+
+
+def test_feed_answers_head_but_not_post(client, robin):
+    token = calendar_token_issue(actor=robin)
+    assert client.head(f"/calendar/{token.token}.ics").status_code == 200
+    assert client.post(f"/calendar/{token.token}.ics").status_code == 405

@@ -244,3 +244,29 @@ def test_member_cannot_open_make_event(client, idea, sky):
     response = logged_in(client, sky).get(f"/ideas/{idea.pk}/make-event/")
     assert response.status_code == 403
     assert not Event.objects.exists()
+
+
+def test_idea_page_query_count_does_not_grow_with_comments(client, idea, sky, robin, django_assert_max_num_queries):
+    client = logged_in(client, sky)
+    idea_comment(actor=robin, idea=idea, body="First")
+    client.get(f"/ideas/{idea.pk}/")  # warm up the session
+    with django_assert_max_num_queries(20) as few:
+        client.get(f"/ideas/{idea.pk}/")
+    for n in range(8):
+        idea_comment(actor=robin if n % 2 else sky, idea=idea, body=f"Comment {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(f"/ideas/{idea.pk}/").content.decode()
+    assert "Comment 7" in page
+
+
+def test_ideas_list_query_count_does_not_grow(client, robin, sky, group, django_assert_max_num_queries):
+    client = logged_in(client, sky)
+    idea_propose(actor=robin, group=group, title="One")
+    client.get("/groups/art-club/ideas/")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/groups/art-club/ideas/")
+    for n in range(8):
+        idea_back(actor=sky, idea=idea_propose(actor=robin, group=group, title=f"Idea {n}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/groups/art-club/ideas/").content.decode()
+    assert "Idea 7" in page
