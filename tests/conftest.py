@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.utils.text import slugify
 from rest_framework.test import APIClient
 
 from community.models import Group, JoinPolicy, Membership, MembershipRole, MembershipStatus, SiteRole, User
@@ -28,7 +29,7 @@ def make_user(db):
         n = next(_counter)
         name = display_name or f"{role.title()}{n}"
         return User.objects.create_user(
-            email=fields.pop("email", f"{name.lower()}-{n}@example.org"),
+            email=fields.pop("email", f"{slugify(name)}-{n}@example.org"),
             password=password,
             display_name=name,
             site_role=role,
