@@ -12,7 +12,8 @@ GOOD_KEY = "k3Jp0-vq9ZxT_w8LrB2mYc7dNfHs4aGe6UiQoP1tKlMnVbCxZaSdFgHjKl"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}}
+    dropped = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set it
+    clean_env = {k: v for k, v in os.environ.items() if k not in dropped}
     clean_env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=120
