@@ -16,3 +16,5 @@ class EventsConfig(AppConfig):
         register_kind("event_cancelled", "An event you're going to is cancelled", email_by_default=True)
         register_kind("event_reminder", "A reminder the day before an event you're going to")
         register_kind("event_announcement", "A message from the organisers of an event you're going to")
+
+        import events.services.ideas  # noqa: F401 - registers the idea notification kinds

@@ -1,0 +1,8 @@
+"""/api/v1/ for events. Each area's module lists its own patterns."""
+
+from events import api_calendar, api_ideas
+
+urlpatterns = [
+    *api_ideas.api_urlpatterns,
+    *api_calendar.api_urlpatterns,
+]
