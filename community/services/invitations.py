@@ -81,7 +81,7 @@ def invitation_find_usable(*, code: str, client_ip: str | None = None, lock: boo
         invitation_code_attempt(client_ip=client_ip)
     queryset = Invitation.objects.select_related("group")
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))  # the group is a nullable outer join
     invitation = queryset.filter(code=invitation_code_normalise(code)).first()
     if invitation is None:
         raise NotFound(
@@ -163,7 +163,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
             "Only the person who made this invitation, or staff, can cancel it.", code="not_allowed_to_revoke"
         )
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("group").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("group").get(pk=invitation.pk)
         if invitation.revoked_at is not None:
             return invitation
         invitation.revoked_at = timezone.now()
