@@ -15,28 +15,7 @@ from community.errors import NotFound
 from community.models import Group, JoinPolicy, MembershipRole, MembershipStatus, User
 from community.selectors.groups import group_detail_for, group_members_for, groups_visible_to, person_for_membership
 from community.services.groups import group_create, group_update
-from community.services.memberships import (
-    membership_add,
-    membership_approve,
-    membership_ban,
-    membership_decline,
-    membership_demote,
-    membership_join,
-    membership_leave,
-    membership_promote,
-    membership_remove,
-    membership_unban,
-)
-
-MEMBER_ACTIONS = {
-    "approve": membership_approve,
-    "decline": membership_decline,
-    "remove": membership_remove,
-    "ban": membership_ban,
-    "unban": membership_unban,
-    "promote": membership_promote,
-    "demote": membership_demote,
-}
+from community.services.memberships import MEMBER_ACTIONS, membership_add, membership_join, membership_leave
 
 REFUSAL = OpenApiResponse(response=OpenApiTypes.OBJECT, description='A refusal: {"code", "detail"}.')
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The group's slug.")

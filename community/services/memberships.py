@@ -361,3 +361,15 @@ def _set_role(*, actor: User, group: Group, user: User, role: str) -> Membership
         notify(user=user, kind="leader_changed", title=title, body=body, url=_group_url(group))
     _changed(actor, user, group)
     return membership
+
+
+# What a peer leader or staff member may do to one person's membership, by the name pages and the API use.
+MEMBER_ACTIONS = {
+    "approve": membership_approve,
+    "decline": membership_decline,
+    "remove": membership_remove,
+    "ban": membership_ban,
+    "unban": membership_unban,
+    "promote": membership_promote,
+    "demote": membership_demote,
+}

@@ -15,18 +15,7 @@ from community.errors import DomainError, Forbidden, NotFound
 from community.models import Group, JoinPolicy, MembershipStatus
 from community.selectors.groups import group_detail_for, group_members_for, groups_visible_to, person_for_membership
 from community.services.groups import group_create, group_update
-from community.services.memberships import (
-    membership_add,
-    membership_approve,
-    membership_ban,
-    membership_decline,
-    membership_demote,
-    membership_join,
-    membership_leave,
-    membership_promote,
-    membership_remove,
-    membership_unban,
-)
+from community.services.memberships import MEMBER_ACTIONS, membership_add, membership_join, membership_leave
 
 GROUPS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
@@ -226,14 +215,14 @@ def group_leave(request, slug: str):
 # --- the members page for leaders and staff --------------------------------------------------------
 
 
-MEMBER_ACTIONS = {
-    "approve": (membership_approve, "{name} is in the group now. We've let them know."),
-    "decline": (membership_decline, "Request from {name} declined. We've let them know kindly."),
-    "remove": (membership_remove, "{name} is no longer in the group."),
-    "ban": (membership_ban, "{name} can't join this group now."),
-    "unban": (membership_unban, "The ban on {name} is lifted. They can ask to join again."),
-    "promote": (membership_promote, "{name} is a peer leader of this group now."),
-    "demote": (membership_demote, "{name} is no longer a peer leader. They're still a member."),
+SUCCESS_TEXT = {
+    "approve": "{name} is in the group now. We've let them know.",
+    "decline": "Request from {name} declined. We've let them know kindly.",
+    "remove": "{name} is no longer in the group.",
+    "ban": "{name} can't join this group now.",
+    "unban": "The ban on {name} is lifted. They can ask to join again.",
+    "promote": "{name} is a peer leader of this group now.",
+    "demote": "{name} is no longer a peer leader. They're still a member.",
 }
 
 CONFIRM_TEXT = {
@@ -290,13 +279,12 @@ def group_member_action(request, slug: str, user_id: int, action: str):
     group = permissions.access_group_as_leader(user=request.user, slug=slug)
     person = person_for_membership(user_id=user_id)
     if request.method == "POST":
-        service, success = MEMBER_ACTIONS[action]
         try:
-            service(actor=request.user, group=group, user=person)
+            MEMBER_ACTIONS[action](actor=request.user, group=group, user=person)
         except DomainError as error:
             messages.error(request, error.detail)
         else:
-            messages.success(request, success.format(name=person.display_name))
+            messages.success(request, SUCCESS_TEXT[action].format(name=person.display_name))
         return redirect("community:group-members", slug=group.slug)
     question, button = CONFIRM_TEXT[action]
     return render(
