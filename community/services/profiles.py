@@ -9,10 +9,9 @@ from community import permissions
 from community.errors import Conflict, Forbidden, InvalidInput
 from community.images import harden_image
 from community.models import DirectMessagePolicy, Profile, ProfileVisibility, User
+from community.services.accounts import display_name_validate
 from community.services.audit import audit_record
 
-DISPLAY_NAME_MIN = 2
-DISPLAY_NAME_MAX = 40
 PRONOUNS_MAX = 40
 BIO_MAX = 500
 REAL_NAME_MAX = 120
@@ -35,7 +34,9 @@ def profile_update(
     user_changes: dict[str, object] = {}
     profile_changes: dict[str, object] = {}
     if display_name is not None:
-        user_changes["display_name"] = _clean_display_name(display_name)
+        if not isinstance(display_name, str):
+            raise InvalidInput("Please choose a display name. A nickname is fine.", code="invalid_display_name")
+        user_changes["display_name"] = display_name
     if real_name is not None:
         user_changes["real_name"] = _clean_text(
             real_name,
@@ -65,7 +66,7 @@ def profile_update(
         locked_user = User.objects.select_for_update().get(pk=user.pk)
         profile = _locked_profile(user)
         if "display_name" in user_changes:
-            _check_display_name_free(str(user_changes["display_name"]), user=locked_user)
+            user_changes["display_name"] = display_name_validate(display_name, exclude_user_id=locked_user.pk)
         changed_user = _apply(locked_user, user_changes)
         changed_profile = _apply(profile, profile_changes)
         if changed_user:
@@ -214,36 +215,10 @@ def _clean_text(value: str, *, max_length: int, code: str, message: str, single_
     return text
 
 
-def _clean_display_name(value: str) -> str:
-    if not isinstance(value, str):
-        raise _invalid_display_name()
-    name = " ".join(value.split())
-    if not DISPLAY_NAME_MIN <= len(name) <= DISPLAY_NAME_MAX:
-        raise _invalid_display_name()
-    if "@" in name:
-        raise InvalidInput(
-            "Please don't use an email address as your display name. A nickname works well.",
-            code="invalid_display_name",
-        )
-    return name
-
-
-def _check_display_name_free(name: str, *, user: User) -> None:
-    if User.objects.filter(display_name__iexact=name).exclude(pk=user.pk).exists():
-        raise _display_name_taken()
-
-
 def _display_name_taken() -> Conflict:
     return Conflict(
-        "Someone is already using that name. Please try another one - adding a word or a number often works.",
+        "Someone is already using that name. Try adding a letter or a number, or pick another name.",
         code="display_name_taken",
-    )
-
-
-def _invalid_display_name() -> InvalidInput:
-    return InvalidInput(
-        f"Your display name needs to be between {DISPLAY_NAME_MIN} and {DISPLAY_NAME_MAX} characters.",
-        code="invalid_display_name",
     )
 
 
