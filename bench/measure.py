@@ -53,9 +53,13 @@ class Budget:
     warmup: int = 10
 
 
-def sample_interleaved(paths: dict[str, Callable[[], object]], budget: Budget) -> dict[str, Timings]:
+def sample_interleaved(
+    paths: dict[str, Callable[[], object]], budget: Budget, *, minimums: dict[str, int] | None = None
+) -> dict[str, Timings]:
     """Time each path repeatedly, taking turns (a, b, c, a, b, c, ...) so that noise from anything else running on
-    the machine lands on every path alike and the ratios between them stay fair."""
+    the machine lands on every path alike and the ratios between them stay fair. `minimums` lowers the minimum
+    number of samples for slow paths (whose p99 then means less; the table shows each path's sample count)."""
+    minimums = minimums or {}
     for run in paths.values():
         for _ in range(budget.warmup):
             run()
@@ -75,7 +79,7 @@ def sample_interleaved(paths: dict[str, Callable[[], object]], budget: Budget) -
             name
             for name in active
             if results[name].n < budget.max_samples
-            and not (elapsed >= budget.seconds and results[name].n >= budget.min_samples)
+            and not (elapsed >= budget.seconds and results[name].n >= minimums.get(name, budget.min_samples))
         ]
     return results
 

@@ -2,8 +2,8 @@
 
 DRF ModelViewSets with nested ModelSerializers and no select_related / prefetch_related, so every nested object and
 every per-row lookup is its own query (N+1). They give the same output as the real endpoints (checked before
-measuring), and apply the same rules (who may see which event, only organisers see the attendee list), written the
-straightforward way.
+measuring) and apply the same rules (who sees which event, who sees the address, only organisers see the attendee
+list), written the straightforward way. The wording helpers are the app's own.
 """
 
 from __future__ import annotations
@@ -15,8 +15,17 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from community.models import Group, Membership, MembershipRole, MembershipStatus, User
+from community.models import Group, Membership, MembershipRole, MembershipStatus, SiteRole, User
 from events.models import Attendance, Event, EventVisibility, Rsvp, RsvpStatus
+from events.wording import when_in_words
+
+
+def _is_organiser(user: User, event: Event) -> bool:
+    if user.site_role == SiteRole.STAFF:
+        return True
+    return Membership.objects.filter(
+        group=event.group, user=user, role=MembershipRole.LEADER, status=MembershipStatus.ACTIVE
+    ).exists()
 
 
 class NaiveGroupSerializer(serializers.ModelSerializer):
@@ -27,30 +36,73 @@ class NaiveGroupSerializer(serializers.ModelSerializer):
 
 class NaiveEventSerializer(serializers.ModelSerializer):
     group = NaiveGroupSerializer()
+    url = serializers.SerializerMethodField()
+    when = serializers.SerializerMethodField()
+    venue_address = serializers.SerializerMethodField()
+    joining_link = serializers.SerializerMethodField()
+    places_left = serializers.SerializerMethodField()
     my_rsvp_status = serializers.SerializerMethodField()
+    is_organiser = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
         fields = [
             "id",
+            "url",
+            "group",
+            "series_id",
             "title",
+            "description",
             "category",
+            "destination_areas",
             "starts_at",
             "ends_at",
+            "when",
             "is_online",
             "area",
-            "group",
+            "venue_address",
+            "joining_link",
+            "accessibility_info",
             "capacity",
             "going_count",
+            "places_left",
+            "rsvp_mode",
+            "rsvp_closes_at",
             "status",
             "visibility",
-            "rsvp_mode",
+            "cancelled_at",
+            "cancel_reason",
             "my_rsvp_status",
+            "is_organiser",
         ]
 
+    def _user(self) -> User:
+        return self.context["request"].user
+
+    def get_url(self, event: Event) -> str:
+        return f"/events/{event.pk}/"
+
+    def get_when(self, event: Event) -> str:
+        return when_in_words(event.starts_at, event.ends_at)
+
+    def _private(self, event: Event) -> bool:
+        return self.get_is_organiser(event) or self.get_my_rsvp_status(event) == RsvpStatus.GOING
+
+    def get_venue_address(self, event: Event) -> str | None:
+        return event.venue_address if self._private(event) else None
+
+    def get_joining_link(self, event: Event) -> str | None:
+        return event.joining_link if self._private(event) else None
+
+    def get_places_left(self, event: Event) -> int | None:
+        return None if event.capacity is None else max(event.capacity - event.going_count, 0)
+
     def get_my_rsvp_status(self, event: Event) -> str | None:
-        rsvp = event.rsvps.filter(user=self.context["request"].user).first()
+        rsvp = event.rsvps.filter(user=self._user()).first()
         return rsvp.status if rsvp else None
+
+    def get_is_organiser(self, event: Event) -> bool:
+        return _is_organiser(self._user(), event)
 
 
 class NaiveEventViewSet(viewsets.ModelViewSet):
@@ -75,17 +127,18 @@ class NaiveUserSerializer(serializers.ModelSerializer):
 
 class NaiveAttendeeSerializer(serializers.ModelSerializer):
     user = NaiveUserSerializer()
+    rsvp_at = serializers.DateTimeField(source="created_at")
     checked_in_at = serializers.SerializerMethodField()
     check_in_method = serializers.SerializerMethodField()
 
     class Meta:
         model = Rsvp
-        fields = ["user", "status", "queued_at", "checked_in_at", "check_in_method"]
+        fields = ["user", "status", "rsvp_at", "queued_at", "checked_in_at", "check_in_method"]
 
     def _attendance(self, rsvp: Rsvp) -> Attendance | None:
         return Attendance.objects.filter(event=rsvp.event, user=rsvp.user).first()
 
-    def get_checked_in_at(self, rsvp: Rsvp):
+    def get_checked_in_at(self, rsvp: Rsvp) -> str | None:
         attendance = self._attendance(rsvp)
         return serializers.DateTimeField().to_representation(attendance.checked_in_at) if attendance else None
 
@@ -106,21 +159,21 @@ class NaiveAttendeeViewSet(viewsets.ModelViewSet):
 
     def list(self, request, event_id: int):
         event = Event.objects.get(pk=event_id)
-        is_leader = Membership.objects.filter(
-            group=event.group, user=request.user, role=MembershipRole.LEADER, status=MembershipStatus.ACTIVE
-        ).exists()
-        if not (is_leader or request.user.is_partnership_staff):
+        if not _is_organiser(request.user, event):
             raise PermissionDenied("Only organisers can see who's coming.")
         rsvps = Rsvp.objects.filter(event=event)
         going = rsvps.filter(status=RsvpStatus.GOING).order_by(Lower("user__display_name"), "queued_at", "id")
         waitlisted = rsvps.filter(status=RsvpStatus.WAITLISTED).order_by("queued_at", "id")
         pending = rsvps.filter(status=RsvpStatus.PENDING).order_by("queued_at", "id")
-        checked_in = Attendance.objects.filter(event=event, user__rsvps__event=event, user__rsvps__status="going")
+        going_data = self.get_serializer(going, many=True).data
         return Response(
             {
-                "going": self.get_serializer(going, many=True).data,
+                "event_id": event.pk,
+                "capacity": event.capacity,
+                "going_count": event.going_count,
+                "checked_in_count": sum(1 for person in going_data if person["checked_in_at"] is not None),
+                "going": going_data,
                 "waitlisted": self.get_serializer(waitlisted, many=True).data,
                 "pending": self.get_serializer(pending, many=True).data,
-                "checked_in_count": checked_in.count(),
             }
         )

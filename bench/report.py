@@ -112,7 +112,6 @@ def markdown(results: dict[str, dict], machine: dict, *, quick: bool = False) ->
         for backend, result in results.items()
         for problem in result.get("problems", [])
     ]
-    standin = any(result.get("endpoints_real") is False for result in results.values())
     counts = seed["counts"] if seed else {}
     parts = [
         "# Benchmarks: events",
@@ -129,12 +128,6 @@ def markdown(results: dict[str, dict], machine: dict, *, quick: bool = False) ->
         "- Data (synthetic, fixed random seed): "
         + ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items()),
     ]
-    if standin:
-        parts += [
-            "",
-            "> **Stand-in endpoints**: the events REST API did not exist yet when this ran, so `endpoint` rows "
-            "measure bench/targets.py's stand-in views over the same selectors.",
-        ]
     parts += ["", *_read_tables(results), "", *_contention_table(results)]
     if problems:
         parts += ["", "### Problems found during the run", "", *problems]

@@ -146,7 +146,10 @@ class _Builder:
             for group_id in chosen:
                 self.group_members[group_id].append(user_id)
         for group_id, people in self.group_members.items():
-            leaders = {organiser} if group_id == self.group_ids[0] else set(people[:2])
+            if group_id == self.group_ids[0]:
+                leaders = {organiser}
+            else:  # the member leads nothing: they measure as a plain member
+                leaders = set([person for person in people if person != member][:2])
             if group_id == self.group_ids[0] and organiser not in people:
                 people.append(organiser)
             memberships += [
