@@ -116,7 +116,7 @@ def event_pulse(request, event_id: int):
     initial = {}
     if earlier is not None:
         initial = {"feeling": earlier.feeling, "connected": earlier.connected, "note": earlier.note_to_organisers}
-    form = PulseForm(request.POST or None, initial=initial)
+    form = PulseForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pulse_submit(

@@ -20,7 +20,7 @@ def event_create_view(request, slug: str):
     group = community_permissions.access_group(user=request.user, slug=slug)
     if not permissions.can_create_event_in(request.user, group):
         raise Forbidden("Only this group's peer leaders and staff can plan its events.", code="not_an_organiser")
-    form = EventCreateForm(request.POST or None)
+    form = EventCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             event = event_create(actor=request.user, group=group, **form.create_fields())
@@ -41,7 +41,7 @@ def event_edit_view(request, event_id: int):
     event = permissions.access_event_as_organiser(user=request.user, event_id=event_id)
     if event.is_cancelled:
         raise Conflict("This event has been cancelled, so it can't be changed.", code="event_cancelled")
-    form = EventEditForm(request.POST or None, event=event)
+    form = EventEditForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if not changes:
@@ -61,7 +61,7 @@ def event_edit_view(request, event_id: int):
 @require_http_methods(["GET", "POST"])
 def event_cancel_view(request, event_id: int):
     event = permissions.access_event_as_organiser(user=request.user, event_id=event_id)
-    form = EventCancelForm(request.POST or None, event=event)
+    form = EventCancelForm(request.POST if request.method == "POST" else None, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             cancelled = event_cancel(
