@@ -7,6 +7,7 @@ new endpoint cannot ship without its row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -20,6 +21,10 @@ from community.models import (
     Notification,
     SiteRole,
 )
+from events.checkin_codes import current_code
+from events.models import Attendance, CheckInMethod, Event, Idea, IdeaComment, RsvpStatus
+from events.services.ideas import idea_comment, idea_propose
+from tests.events.domain_factories import make_event, make_rsvp
 
 ROLES = ["anonymous", "outsider", "group_member", "leader", "moderator", "staff", "evaluator"]
 
@@ -32,6 +37,11 @@ class World:
     target: object
     invitation: Invitation
     notification: Notification
+    event: Event  # art-club's, by the leader, in 30 minutes: target going, group_member here
+    later_event: Event  # in three days: group_member going
+    requester: object  # an art-club member asking to come to `event`
+    idea: Idea  # proposed by target
+    comment: IdeaComment  # by target, on `idea`
 
 
 @pytest.fixture
@@ -56,7 +66,29 @@ def world(make_user, make_group, add_member) -> World:
         expires_at=timezone.now() + timezone.timedelta(days=7),
     )  # fmt: skip
     notification = Notification.objects.create(user=users["group_member"], kind="welcome", title="Hello")
-    return World(users, group, asker, target, invitation, notification)
+    event = make_event(
+        group, title="Pizza night", created_by=users["leader"], starts_in=timedelta(minutes=30),
+        venue_address="12 Secret Street",
+    )  # fmt: skip
+    make_rsvp(event, target)
+    make_rsvp(event, users["group_member"])
+    Attendance.objects.create(event=event, user=users["group_member"], method=CheckInMethod.SELF)
+    requester = make_user(display_name="Requester")
+    add_member(group, requester)
+    make_rsvp(event, requester, RsvpStatus.PENDING)
+    later_event = make_event(group, title="Board games", created_by=users["leader"], starts_in=timedelta(days=3))
+    make_rsvp(later_event, users["group_member"])
+    idea = idea_propose(actor=target, group=group, title="Bowling night")
+    comment = idea_comment(actor=target, idea=idea, body="Who's in?")
+    return World(
+        users, group, asker, target, invitation, notification, event, later_event, requester, idea, comment
+    )  # fmt: skip
+
+
+def event_body(w: World) -> dict:
+    start = timezone.localtime(timezone.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0)
+    return {"title": "Pizza night", "category": "social", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat()}  # fmt: skip
 
 
 def signup_body(w: World) -> dict:
@@ -72,6 +104,23 @@ A, O, G, L, M, S, E = ROLES  # noqa: E741 - one letter per role keeps the table 
 ALL_IN = {A: 401, O: 200, G: 200, L: 200, M: 200, S: 200, E: 200}
 STAFF_ONLY = {A: 401, O: 403, G: 403, L: 403, M: 403, S: 200, E: 403}
 GROUP = "/api/v1/groups/art-club"
+# Events: seen by the group's members, moderators and staff; organised by its peer leaders and staff.
+SEES_EVENT = {A: 401, O: 404, G: 200, L: 200, M: 200, S: 200, E: 404}
+ORGANISES = {A: 401, O: 404, G: 403, L: 200, M: 403, S: 200, E: 404}
+# Ideas: shared inside the group; answered by its peer leaders and staff.
+SEES_IDEA = {A: 401, O: 404, G: 200, L: 200, M: 200, S: 200, E: 404}
+LEADS_IDEA = {A: 401, O: 404, G: 403, L: 200, M: 403, S: 200, E: 404}
+# A group's calendar feed is for its active members.
+GROUP_CALENDAR = {A: 401, O: 403, G: 200, L: 200, M: 403, S: 403, E: 403}
+
+
+def ev(w: World, rest: str = "") -> str:
+    return f"/api/v1/events/{w.event.pk}/{rest}"
+
+
+def idea_url(w: World, rest: str = "") -> str:
+    return f"/api/v1/ideas/{w.idea.pk}/{rest}"
+
 
 MATRIX = [
     ("signup", "POST", "api/v1/auth/signup/", lambda w: "/api/v1/auth/signup/", signup_body,
@@ -137,6 +186,74 @@ MATRIX = [
      lambda w: "/api/v1/notifications/preferences/",
      lambda w: {"kinds": [{"key": "welcome", "email": True}], "quiet_hours_start": None, "quiet_hours_end": None},
      ALL_IN),
+    # events
+    ("events", "GET", "api/v1/events/", lambda w: "/api/v1/events/", None, ALL_IN),
+    ("group-events", "GET", "api/v1/groups/<slug:slug>/events/", lambda w: f"{GROUP}/events/", None, ALL_IN),
+    ("group-event-create", "POST", "api/v1/groups/<slug:slug>/events/", lambda w: f"{GROUP}/events/", event_body,
+     {A: 401, O: 403, G: 403, L: 201, M: 403, S: 201, E: 403}),
+    ("event", "GET", "api/v1/events/<int:event_id>/", ev, None, SEES_EVENT),
+    ("event-update", "PATCH", "api/v1/events/<int:event_id>/", ev, lambda w: {"title": "Pizza and games"},
+     ORGANISES),
+    ("event-cancel", "POST", "api/v1/events/<int:event_id>/cancel/", lambda w: ev(w, "cancel/"),
+     lambda w: {"reason": "The venue flooded"}, ORGANISES),
+    ("event-rsvp", "POST", "api/v1/events/<int:event_id>/rsvp/", lambda w: ev(w, "rsvp/"), None, SEES_EVENT),
+    ("event-rsvp-cancel", "DELETE", "api/v1/events/<int:event_id>/rsvp/",
+     lambda w: f"/api/v1/events/{w.later_event.pk}/rsvp/", None,
+     {A: 401, O: 404, G: 200, L: 404, M: 404, S: 404, E: 404}),  # only group_member said they're going
+    ("event-attendees", "GET", "api/v1/events/<int:event_id>/attendees/", lambda w: ev(w, "attendees/"), None,
+     ORGANISES),
+    ("event-attendee-approve", "POST", "api/v1/events/<int:event_id>/attendees/<int:user_id>/<slug:action>/",
+     lambda w: ev(w, f"attendees/{w.requester.pk}/approve/"), None, ORGANISES),
+    ("event-attendee-check-in", "POST", "api/v1/events/<int:event_id>/attendees/<int:user_id>/<slug:action>/",
+     lambda w: ev(w, f"attendees/{w.target.pk}/check-in/"), None, ORGANISES),
+    ("event-announce", "POST", "api/v1/events/<int:event_id>/announce/", lambda w: ev(w, "announce/"),
+     lambda w: {"message": "We're in room 2"}, ORGANISES),
+    ("event-attendees-csv", "GET", "api/v1/events/<int:event_id>/attendees.csv", lambda w: ev(w, "attendees.csv"),
+     None, ORGANISES),
+    ("event-check-in-code", "GET", "api/v1/events/<int:event_id>/check-in-code/", lambda w: ev(w, "check-in-code/"),
+     None, ORGANISES),
+    ("event-self-check-in", "POST", "api/v1/events/<int:event_id>/check-in/", lambda w: ev(w, "check-in/"),
+     lambda w: {"code": current_code(w.event.pk)},
+     {A: 401, O: 404, G: 200, L: 409, M: 409, S: 409, E: 404}),  # only people going check in
+    ("event-pulse", "POST", "api/v1/events/<int:event_id>/pulse/", lambda w: ev(w, "pulse/"),
+     lambda w: {"feeling": 4}, {A: 401, O: 404, G: 200, L: 409, M: 409, S: 409, E: 404}),  # after checking in
+    # ideas
+    ("group-ideas", "GET", "api/v1/groups/<slug:slug>/ideas/", lambda w: f"{GROUP}/ideas/", None,
+     {A: 401, O: 403, G: 200, L: 200, M: 200, S: 200, E: 403}),
+    ("group-idea-create", "POST", "api/v1/groups/<slug:slug>/ideas/", lambda w: f"{GROUP}/ideas/",
+     lambda w: {"title": "Bowling"}, {A: 401, O: 403, G: 201, L: 201, M: 403, S: 403, E: 403}),
+    ("idea", "GET", "api/v1/ideas/<int:idea_id>/", idea_url, None, SEES_IDEA),
+    ("idea-back", "POST", "api/v1/ideas/<int:idea_id>/backing/", lambda w: idea_url(w, "backing/"), None,
+     {A: 401, O: 404, G: 200, L: 200, M: 403, S: 403, E: 404}),
+    ("idea-unback", "DELETE", "api/v1/ideas/<int:idea_id>/backing/", lambda w: idea_url(w, "backing/"), None,
+     SEES_IDEA),
+    ("idea-comments", "GET", "api/v1/ideas/<int:idea_id>/comments/", lambda w: idea_url(w, "comments/"), None,
+     SEES_IDEA),
+    ("idea-comment-create", "POST", "api/v1/ideas/<int:idea_id>/comments/", lambda w: idea_url(w, "comments/"),
+     lambda w: {"body": "Count me in"}, {A: 401, O: 404, G: 201, L: 201, M: 403, S: 201, E: 404}),
+    ("idea-comment-delete", "DELETE", "api/v1/ideas/<int:idea_id>/comments/<int:comment_id>/",
+     lambda w: idea_url(w, f"comments/{w.comment.pk}/"), None,
+     {A: 401, O: 404, G: 403, L: 204, M: 204, S: 204, E: 404}),
+    ("idea-answer", "POST", "api/v1/ideas/<int:idea_id>/answer/", lambda w: idea_url(w, "answer/"),
+     lambda w: {"answer": "Yes!"}, LEADS_IDEA),
+    ("idea-close", "POST", "api/v1/ideas/<int:idea_id>/close/", lambda w: idea_url(w, "close/"),
+     lambda w: {"reason": "Done"}, LEADS_IDEA),
+    ("idea-to-event", "POST", "api/v1/ideas/<int:idea_id>/event/", lambda w: idea_url(w, "event/"), event_body,
+     {**LEADS_IDEA, L: 201, S: 201}),
+    # calendar links
+    ("calendar-links", "GET", "api/v1/calendar/links/", lambda w: "/api/v1/calendar/links/", None, ALL_IN),
+    ("calendar-link-mine", "POST", "api/v1/calendar/links/mine/", lambda w: "/api/v1/calendar/links/mine/", None,
+     ALL_IN),
+    ("calendar-link-mine-off", "DELETE", "api/v1/calendar/links/mine/", lambda w: "/api/v1/calendar/links/mine/",
+     None, {**{r: 204 for r in ROLES}, A: 401}),
+    ("calendar-link-mine-reset", "POST", "api/v1/calendar/links/mine/reset/",
+     lambda w: "/api/v1/calendar/links/mine/reset/", None, ALL_IN),
+    ("calendar-link-group", "POST", "api/v1/groups/<slug:slug>/calendar-link/", lambda w: f"{GROUP}/calendar-link/",
+     None, GROUP_CALENDAR),
+    ("calendar-link-group-off", "DELETE", "api/v1/groups/<slug:slug>/calendar-link/",
+     lambda w: f"{GROUP}/calendar-link/", None, {**GROUP_CALENDAR, G: 204, L: 204}),
+    ("calendar-link-group-reset", "POST", "api/v1/groups/<slug:slug>/calendar-link/reset/",
+     lambda w: f"{GROUP}/calendar-link/reset/", None, GROUP_CALENDAR),
 ]  # fmt: skip
 
 
