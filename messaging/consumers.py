@@ -1,21 +1,50 @@
-"""The one socket per browser tab at /ws/. Thin: check the user, forward the user's own events.
+"""The one socket per browser tab at /ws/. Thin: parse a frame, call the same services as the REST API, forward
+broadcasts. The protocol is in docs/realtime.md.
 
-The chat issue adds rooms, messages and the rest of the protocol in docs/realtime.md.
+Cost per delivery: a broadcast arrives as a pre-encoded `forward.frame` and is sent as it is - no decoding, no database
+work, and no database-connection hop (`dispatch` skips the `aclose_old_connections()` that Channels runs before every
+handler). Database work for a client's own frames runs in `database_sync_to_async`.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import time
+from collections import deque
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
+from community.errors import DomainError, RateLimited
+from community.models import User
 from community.realtime import user_group_name
+from messaging import permissions, realtime, selectors
+from messaging.protocol import (
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_RATE_LIMITED,
+    CLOSE_SUSPENDED,
+    Frame,
+    ProtocolError,
+    parse_frame,
+)
+from messaging.services.messages import message_delete, message_edit, message_send
+from messaging.services.reactions import reaction_toggle
+from messaging.services.reads import read_mark
 
-CLOSE_NOT_AUTHENTICATED = 4401
-CLOSE_SUSPENDED = 4403
+logger = logging.getLogger(__name__)
+
+TYPING_EVERY_SECONDS = 3
+REPLAY_DEDUPE_IDS = 50
+
+
+def _setting(name: str, default):
+    return type(default)(getattr(settings, name, default))
 
 
 class SocketConsumer(AsyncWebsocketConsumer):
+    # --- connecting ---------------------------------------------------------------------------------------------------
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -24,33 +53,300 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if not user.is_active:
             await self.close(code=CLOSE_SUSPENDED)
             return
+        self.user = user
+        self.rooms: dict[int, frozenset[int] | None] = {}  # subscribed room -> ids just replayed (see forward_frame)
+        self.present_in: set[int] = set()
+        self.shows_online: bool | None = None
+        self.typing_at: dict[int, float] = {}
+        self.allowance = float(_setting("HN_SOCKET_FRAMES_BURST", 30))
+        self.allowance_at = time.monotonic()
+        self.strikes: deque[float] = deque()
+        self.closing = False
         self.user_group = user_group_name(user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        if hasattr(self, "user_group"):
-            await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        if not hasattr(self, "user_group"):
+            return
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        for room_id in list(self.rooms):
+            await self.channel_layer.group_discard(realtime.room_group_name(room_id), self.channel_name)
+        if self.present_in:
+            await database_sync_to_async(self._leave_presence)(list(self.present_in))
+        self.rooms.clear()
 
-    async def receive(self, text_data=None, bytes_data=None):
-        try:
-            frame = json.loads(text_data or "")
-        except ValueError:
-            frame = None
-        frame_type = frame.get("type") if isinstance(frame, dict) else None
-        await self.send_error("unknown_frame", f"This server does not understand frames of type {frame_type!r} yet.")
-
-    async def send_error(self, code: str, detail: str, client_id: str | None = None) -> None:
-        await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail, "client_id": client_id}))
+    # --- the hot path: forwarding broadcasts --------------------------------------------------------------------------
 
     async def dispatch(self, message):
         # AsyncConsumer.dispatch pays a thread hop to close old database connections before every handler.
         # Forwarding a pre-encoded frame touches no database, so it skips that hop (it is the hot path).
         if message.get("type") == "forward.frame":
+            if message["text"] == realtime.ACCESS_CHANGED_TEXT:
+                await super().dispatch({"type": "access.changed"})
+                return
             await self.forward_frame(message)
             return
         await super().dispatch(message)
 
     async def forward_frame(self, event):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
+        room_id = event.get("room_id")
+        if room_id is not None:
+            if room_id not in self.rooms:
+                return  # left the room while this was on its way
+            replayed = self.rooms[room_id]
+            if replayed is not None and event.get("message_id") in replayed:
+                return  # already sent in the replay that started this subscription
         await self.send(text_data=event["text"])
+
+    # --- client frames ------------------------------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
+        if text_data is None:
+            await self.send_error("invalid_frame", "This socket takes text frames (JSON objects), not binary ones.")
+            return
+        if not self._take_allowance():
+            await self._refuse_flood()
+            return
+        try:
+            frame = parse_frame(text_data)
+        except ProtocolError as error:
+            await self.send_error(error.code, error.detail, client_id=error.client_id, frame_type=error.frame_type)
+            return
+        # Membership can change between frames; rules are checked afresh each time (not from a cache on the user).
+        self.user.__dict__.pop("_membership_cache", None)
+        handler = getattr(self, "on_" + frame.type.replace(".", "_"))
+        try:
+            await handler(frame)
+        except DomainError as error:
+            await self._send_domain_error(error, frame)
+        except Exception:
+            logger.exception("Socket frame %s failed for user %s", frame.type, self.user.pk)
+            await self.send_error(
+                "server_error",
+                "Something went wrong on our side. Please try again in a moment.",
+                client_id=frame.client_id,
+                frame_type=frame.type,
+            )
+
+    async def on_subscribe(self, frame: Frame):
+        room_id, after = frame.fields["room"], frame.fields.get("after")
+        room = await database_sync_to_async(permissions.access_room)(user=self.user, room_id=room_id)
+        if room_id not in self.rooms:
+            # Join the group before reading the replay: nothing committed in between can be missed.
+            self.rooms[room_id] = None
+            await self.channel_layer.group_add(realtime.room_group_name(room_id), self.channel_name)
+        sync = database_sync_to_async(self._replay)
+        subscribed, messages = await sync(room, after)
+        self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
+        await self.send(text_data=realtime.encode(subscribed))
+        for message in messages:
+            await self.send(text_data=realtime.encode({"type": "message.new", "room": room_id, "message": message}))
+
+    def _replay(self, room, after):
+        if after is None:
+            page = selectors.message_replay(room=room, after=None, limit=_setting("HN_CHAT_INITIAL_MESSAGES", 50))
+        else:
+            page = selectors.message_replay(room=room, after=after, limit=_setting("HN_CHAT_REPLAY_LIMIT", 200))
+        messages = [selectors.message_payload(message) for message in page.messages]
+        self._join_presence(room)
+        people = selectors.room_people_showing_online(room=room)
+        subscribed = {
+            "type": "subscribed",
+            "room": room.pk,
+            "replayed": len(messages),
+            "has_more": page.has_more,
+            "online": realtime.presence_online(room_id=room.pk, user_ids=people),
+            "details": selectors.room_payload(room, viewer=self.user, with_can_post=True),
+        }
+        return subscribed, messages
+
+    async def on_unsubscribe(self, frame: Frame):
+        room_id = frame.fields["room"]
+        await self._leave(room_id)
+        await self.send(text_data=realtime.encode({"type": "unsubscribed", "room": room_id}))
+
+    async def on_message_send(self, frame: Frame):
+        fields = frame.fields
+        room_id = fields["room"]
+
+        def send():
+            result = message_send(
+                actor=self.user,
+                room_id=room_id,
+                body=fields["body"],
+                client_id=fields["client_id"],
+                reply_to_id=fields.get("reply_to"),
+            )
+            if result.created and room_id in self.rooms:
+                return None  # the broadcast brings it to this tab too
+            return selectors.message_payload(selectors.message_with_details(message_id=result.message.pk))
+
+        payload = await database_sync_to_async(send)()
+        if payload is not None:
+            # A resend of something already stored, or a room this tab isn't watching: confirm it to this tab.
+            await self.send(text_data=realtime.encode({"type": "message.new", "room": room_id, "message": payload}))
+
+    async def on_message_edit(self, frame: Frame):
+        await self._change_message(
+            lambda: message_edit(actor=self.user, message_id=frame.fields["message"], body=frame.fields["body"])
+        )
+
+    async def on_message_delete(self, frame: Frame):
+        await self._change_message(lambda: message_delete(actor=self.user, message_id=frame.fields["message"]))
+
+    async def on_reaction_toggle(self, frame: Frame):
+        await self._change_message(
+            lambda: (
+                reaction_toggle(
+                    actor=self.user, message_id=frame.fields["message"], emoji=frame.fields["emoji"]
+                ).message
+            )
+        )
+
+    async def _change_message(self, change):
+        watching = set(self.rooms)
+
+        def run():
+            message = change()
+            if message.room_id in watching:
+                return None  # the broadcast brings the change to this tab too
+            return message.room_id, selectors.message_payload(selectors.message_with_details(message_id=message.pk))
+
+        result = await database_sync_to_async(run)()
+        if result is not None:
+            room_id, payload = result
+            await self.send(text_data=realtime.encode({"type": "message.updated", "room": room_id, "message": payload}))
+
+    async def on_typing(self, frame: Frame):
+        room_id = frame.fields["room"]
+        if room_id not in self.rooms:
+            raise DomainError("Subscribe to the room first.", code="not_subscribed")
+        now = time.monotonic()
+        if now - self.typing_at.get(room_id, -TYPING_EVERY_SECONDS) < TYPING_EVERY_SECONDS:
+            return  # one typing frame every few seconds is enough for everyone else
+        self.typing_at[room_id] = now
+        typing = {"type": "typing", "room": room_id, "user": selectors.person_payload(self.user)}
+        await self.channel_layer.group_send(
+            realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id)
+        )
+
+    async def on_read(self, frame: Frame):
+        # The service tells every tab of this person (this one included) with a room.read frame.
+        await database_sync_to_async(read_mark)(
+            actor=self.user, room_id=frame.fields["room"], message_id=frame.fields["message"]
+        )
+
+    # --- access changes -----------------------------------------------------------------------------------------------
+
+    async def access_changed(self, event):
+        """Someone changed what this person may read (left or removed from a group, no longer going to an event,
+        suspended). Re-check every subscription; leave the rooms they may no longer read."""
+        user, lost = await database_sync_to_async(self._recheck_access)()
+        if user is None:
+            self.closing = True
+            await self.close(code=CLOSE_SUSPENDED)
+            return
+        self.user = user
+        for room_id in lost:
+            await self._leave(room_id)
+            await self.send(
+                text_data=realtime.encode(
+                    {
+                        "type": "room.left",
+                        "room": room_id,
+                        "code": "not_a_member",
+                        "detail": "You're no longer in this chat.",
+                    }
+                )
+            )
+
+    def _recheck_access(self):
+        user = User.objects.filter(pk=self.user.pk, is_active=True).first()
+        if user is None:
+            return None, []
+        lost = []
+        for room_id in list(self.rooms):
+            try:
+                permissions.access_room(user=user, room_id=room_id)
+            except DomainError:
+                lost.append(room_id)
+        return user, lost
+
+    async def _leave(self, room_id: int):
+        if room_id in self.rooms:
+            del self.rooms[room_id]
+            await self.channel_layer.group_discard(realtime.room_group_name(room_id), self.channel_name)
+        self.typing_at.pop(room_id, None)
+        if room_id in self.present_in:
+            await database_sync_to_async(self._leave_presence)([room_id])
+
+    # --- presence -----------------------------------------------------------------------------------------------------
+
+    def _join_presence(self, room):
+        if self.shows_online is None:
+            self.shows_online = selectors.shows_online(user=self.user)
+        if not self.shows_online or room.pk in self.present_in:
+            return
+        self.present_in.add(room.pk)
+        if realtime.presence_join(room_id=room.pk, user_id=self.user.pk):
+            self._broadcast_presence(room.pk, online=True)
+
+    def _leave_presence(self, room_ids):
+        for room_id in room_ids:
+            self.present_in.discard(room_id)
+            if realtime.presence_leave(room_id=room_id, user_id=self.user.pk):
+                self._broadcast_presence(room_id, online=False)
+
+    def _broadcast_presence(self, room_id: int, *, online: bool):
+        frame = {"type": "presence", "room": room_id, "user": selectors.person_payload(self.user), "online": online}
+        realtime.broadcast_to_room(room_id, frame)
+
+    # --- errors and floods --------------------------------------------------------------------------------------------
+
+    def _take_allowance(self) -> bool:
+        """A per-socket budget of frames (a burst, refilled each second), so a flood can't hog the server."""
+        burst = float(_setting("HN_SOCKET_FRAMES_BURST", 30))
+        per_second = float(_setting("HN_SOCKET_FRAMES_PER_SECOND", 10))
+        now = time.monotonic()
+        self.allowance = min(burst, self.allowance + (now - self.allowance_at) * per_second)
+        self.allowance_at = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
+
+    async def _refuse_flood(self):
+        await self._send_domain_error(
+            RateLimited("That's a lot of frames at once. Please slow down.", retry_after=1), None
+        )
+
+    async def _send_domain_error(self, error: DomainError, frame: Frame | None):
+        extra = {}
+        if frame is not None:
+            extra["frame_type"] = frame.type
+            for name in ("room", "message"):
+                if name in frame.fields:
+                    extra[name] = frame.fields[name]
+        if isinstance(error, RateLimited):
+            extra["retry_after"] = error.retry_after
+        await self.send_error(error.code, error.detail, client_id=frame.client_id if frame else None, **extra)
+        if isinstance(error, RateLimited):
+            await self._strike()
+
+    async def _strike(self):
+        """Repeatedly going over a rate limit closes the socket with 4429."""
+        now = time.monotonic()
+        self.strikes.append(now)
+        while self.strikes and now - self.strikes[0] > 60:
+            self.strikes.popleft()
+        if len(self.strikes) >= _setting("HN_SOCKET_RATE_LIMIT_STRIKES", 5):
+            self.closing = True
+            await self.close(code=CLOSE_RATE_LIMITED)
+
+    async def send_error(self, code: str, detail: str, client_id: str | None = None, **extra) -> None:
+        frame = {"type": "error", "code": code, "detail": detail, "client_id": client_id, **extra}
+        await self.send(text_data=realtime.encode(frame))

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from community import permissions
+from community import permissions, realtime
 from community.errors import Conflict, Forbidden, InvalidInput, NotFound
 from community.models import Group, JoinPolicy, Membership, MembershipRole, MembershipStatus, User
 from community.ratelimit import rate_limit_hit
@@ -114,6 +114,8 @@ def _not_a_member() -> Conflict:
 def _changed(actor: User, user: User, group: Group) -> None:
     permissions.forget_membership(actor, group)
     permissions.forget_membership(user, group)
+    # The person's open sockets re-check what they may read (chat leaves rooms they can no longer see).
+    transaction.on_commit(lambda: realtime.send_to_user(user.pk, {"type": "access.changed"}), robust=True)
 
 
 # --- joining and leaving ---------------------------------------------------------------------------

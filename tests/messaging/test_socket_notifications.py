@@ -180,7 +180,8 @@ async def test_an_unknown_frame_gets_an_error_frame(session_cookie):
     frame = await communicator.receive_json_from(timeout=2)
 
     assert frame["type"] == "error"
-    assert frame["code"] == "unknown_frame"
+    assert frame["code"] == "unknown_type"
+    assert frame["client_id"] == "abc"
     assert frame["detail"]
     await communicator.disconnect()
 
@@ -192,5 +193,5 @@ async def test_a_frame_that_is_not_json_gets_an_error_frame(session_cookie):
     frame = await communicator.receive_json_from(timeout=2)
 
     assert frame["type"] == "error"
-    assert frame["code"] == "unknown_frame"
+    assert frame["code"] == "invalid_frame"
     await communicator.disconnect()

@@ -1,0 +1,295 @@
+"""Every permission rule for chat, in one place.
+
+Who reads a room:
+- a group's room: the group's active members, and moderators and staff;
+- an event's room: people going, the event's organisers (the group's peer leaders and staff), and moderators;
+- a direct conversation: only the two people in it.
+Evaluators never read a room (they only ever see aggregates).
+
+Who may post in a room *now* is decided by one function, `require_can_post`, so moderation can add its rules there
+(blocks, mutes, silences, slow mode, room locks, staffed hours) and every path - socket, REST, admin - obeys them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from community.errors import DomainError, Forbidden, NotFound
+from community.models import DirectMessagePolicy, Membership, SiteRole, User
+from community.permissions import (
+    can_see_profile,
+    is_active_member,
+    is_moderator_or_staff,
+    is_site_staff,
+    shares_active_group,
+)
+from events.models import Event, Rsvp, RsvpStatus
+from events.permissions import can_organise_event
+from messaging.models import DirectStatus, Message, Room, RoomKind
+
+# --- settings ---------------------------------------------------------------------------------------------------------
+
+
+def event_room_opens_hours() -> int:
+    return int(getattr(settings, "HN_EVENT_ROOM_OPENS_HOURS", 48))
+
+
+def message_edit_minutes() -> int:
+    return int(getattr(settings, "HN_MESSAGE_EDIT_MINUTES", 15))
+
+
+def event_room_opens_at(event: Event) -> datetime:
+    return event.starts_at - timedelta(hours=event_room_opens_hours())
+
+
+# --- refusals ---------------------------------------------------------------------------------------------------------
+
+
+def room_not_found() -> NotFound:
+    return NotFound("We couldn't find that chat. It may have closed, or be one you're not in.", code="room_not_found")
+
+
+def not_a_member() -> Forbidden:
+    return Forbidden("Only people in this group or going to this event can use its chat.", code="not_a_member")
+
+
+def message_not_found() -> NotFound:
+    return NotFound("We couldn't find that message. It may have been removed.", code="message_not_found")
+
+
+def read_only() -> Forbidden:
+    return Forbidden("This chat is read-only now, so new messages can't be added.", code="read_only")
+
+
+# --- reading ----------------------------------------------------------------------------------------------------------
+
+
+def _is_active_person(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_going(user: User, event: Event) -> bool:
+    return Rsvp.objects.filter(event=event, user=user, status=RsvpStatus.GOING).exists()
+
+
+def can_read_room(user: User, room: Room) -> bool:
+    if not _is_active_person(user) or user.site_role == SiteRole.EVALUATOR:
+        return False
+    if room.kind == RoomKind.DIRECT:
+        return user.pk in room.participant_ids()
+    if is_moderator_or_staff(user):
+        return True
+    if room.kind == RoomKind.GROUP:
+        return is_active_member(user, room.group)
+    return can_organise_event(user, room.event) or is_going(user, room.event)
+
+
+def _rooms_queryset():
+    return Room.objects.select_related("group", "event", "event__group", "user_low", "user_high")
+
+
+def access_room(*, user: User, room_id: int) -> Room:
+    """The room if `user` may read it. A room that doesn't exist, or someone else's direct conversation, is
+    `room_not_found`; a group or event room they're not in is `not_a_member`."""
+    room = _rooms_queryset().filter(pk=room_id).first() if isinstance(room_id, int) else None
+    if room is None or (room.is_direct and user.pk not in room.participant_ids()):
+        raise room_not_found()
+    if not can_read_room(user, room):
+        raise not_a_member()
+    return room
+
+
+def access_message(*, user: User, message_id: int) -> Message:
+    """The message if `user` may read its room. A hidden message is only found by moderators."""
+    message = (
+        Message.objects.select_related("room", "room__group", "room__event", "room__event__group", "author")
+        .filter(pk=message_id)
+        .first()
+        if isinstance(message_id, int)
+        else None
+    )
+    if message is None or not can_read_room(user, message.room):
+        raise message_not_found()
+    if message.is_hidden and not is_moderator_or_staff(user):
+        raise message_not_found()
+    return message
+
+
+# --- posting ----------------------------------------------------------------------------------------------------------
+
+
+def post_refusal(user: User, room: Room, *, now: datetime | None = None) -> DomainError | None:
+    """Why `user` may not post in `room` right now, or None if they may. The one rule for posting.
+
+    Codes: not_a_member, room_not_found, read_only, room_not_open, dm_not_accepted, dm_declined, dm_off,
+    no_shared_group. (Moderation will add its codes here.)
+    """
+    if room.is_direct and user.pk not in room.participant_ids():
+        return room_not_found()
+    if not can_read_room(user, room):
+        return not_a_member()
+    now = now or timezone.now()
+    if room.kind == RoomKind.GROUP:
+        if room.group.is_archived:
+            return read_only()
+        return None
+    if room.kind == RoomKind.EVENT:
+        return _event_post_refusal(user, room.event, now=now)
+    return _direct_post_refusal(user, room)
+
+
+def require_can_post(*, user: User, room: Room, now: datetime | None = None) -> None:
+    refusal = post_refusal(user, room, now=now)
+    if refusal is not None:
+        raise refusal
+
+
+def can_post(user: User, room: Room) -> bool:
+    return post_refusal(user, room) is None
+
+
+def _event_post_refusal(user: User, event: Event, *, now: datetime) -> DomainError | None:
+    if event.is_cancelled or event.ends_at <= now:
+        return Forbidden("This event is over, so its chat is read-only now.", code="read_only")
+    if now < event_room_opens_at(event) and not (is_moderator_or_staff(user) or can_organise_event(user, event)):
+        opens = timezone.localtime(event_room_opens_at(event))
+        return Forbidden(
+            f"This chat opens {event_room_opens_hours()} hours before the event, on {opens:%A %-d %B at %H:%M}.",
+            code="room_not_open",
+        )
+    return None
+
+
+def _direct_post_refusal(user: User, room: Room) -> DomainError | None:
+    if room.direct_status == DirectStatus.DECLINED:
+        return Forbidden("This conversation request was declined, so messages can't be sent.", code="dm_declined")
+    other = User.objects.select_related("profile").filter(pk=room.other_participant_id(user.pk)).first()
+    if other is None or not other.is_active:
+        return read_only()
+    if room.direct_status == DirectStatus.REQUESTED:
+        if room.requested_by_id != user.pk:
+            return Forbidden("Accept the request first, then you can reply.", code="dm_not_accepted")
+        if Message.objects.filter(room=room).exists():
+            return Forbidden(
+                "Your request has been sent. You can write more once they accept it.", code="dm_not_accepted"
+            )
+    if is_moderator_or_staff(user) or is_moderator_or_staff(other):
+        return None  # a conversation with staff or a moderator is never stopped by settings or groups
+    if _direct_messages_off(other):
+        return _dm_off()
+    if not shares_active_group(user, other):
+        return _no_shared_group()
+    return None
+
+
+def _direct_messages_off(user: User) -> bool:
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.direct_messages == DirectMessagePolicy.OFF
+
+
+def _dm_off() -> Forbidden:
+    return Forbidden("They've switched off direct messages, so you can't message them now.", code="dm_off")
+
+
+def _no_shared_group() -> Forbidden:
+    return Forbidden("You can only message people who are in a group with you.", code="no_shared_group")
+
+
+# --- direct conversations ---------------------------------------------------------------------------------------------
+
+
+def direct_open_refusal(actor: User, other: User | None) -> DomainError | None:
+    """Why `actor` may not start a conversation with `other`, or None.
+
+    Staff and moderators can always reach a member. A member can start one only with someone whose profile they
+    can see, who hasn't switched direct messages off, and who shares an active group with them.
+    """
+    if not _is_active_person(actor) or actor.site_role == SiteRole.EVALUATOR:
+        return Forbidden("Evaluators don't use chat.", code="forbidden")
+    if other is None or not other.is_active or other.site_role == SiteRole.EVALUATOR:
+        return NotFound("We couldn't find that person.", code="person_not_found")
+    if other.pk == actor.pk:
+        return Forbidden("You can't start a conversation with yourself.", code="not_yourself")
+    if is_moderator_or_staff(actor):
+        return None
+    if not can_see_profile(actor, other):
+        return NotFound("We couldn't find that person.", code="person_not_found")
+    if _direct_messages_off(other):
+        return _dm_off()
+    if not shares_active_group(actor, other):
+        return _no_shared_group()
+    return None
+
+
+def is_direct_recipient(user: User, room: Room) -> bool:
+    """The person a request was sent to (the participant who did not ask)."""
+    return room.is_direct and user.pk in room.participant_ids() and room.requested_by_id != user.pk
+
+
+# --- changing messages ------------------------------------------------------------------------------------------------
+
+
+def edit_refusal(user: User, message: Message, *, now: datetime | None = None) -> DomainError | None:
+    """Why `user` may not edit `message` now (codes: not_your_message, message_deleted, edit_window_closed,
+    and everything `post_refusal` says), or None."""
+    if message.author_id != user.pk:
+        return Forbidden("You can only change your own messages.", code="not_your_message")
+    if message.is_deleted:
+        return Forbidden("That message has been deleted.", code="message_deleted")
+    now = now or timezone.now()
+    if now > message.created_at + timedelta(minutes=message_edit_minutes()):
+        return Forbidden(
+            f"Messages can be changed for {message_edit_minutes()} minutes after sending. "
+            "You can delete it and send a new one instead.",
+            code="edit_window_closed",
+        )
+    return post_refusal(user, message.room, now=now)
+
+
+def delete_refusal(user: User, message: Message) -> DomainError | None:
+    if message.author_id != user.pk:
+        return Forbidden("You can only delete your own messages.", code="not_your_message")
+    return None
+
+
+def react_refusal(user: User, message: Message) -> DomainError | None:
+    if message.is_deleted:
+        return Forbidden("That message has been deleted.", code="message_deleted")
+    return post_refusal(user, message.room)
+
+
+# --- lists ------------------------------------------------------------------------------------------------------------
+
+
+def my_rooms_q(user: User, *, now: datetime | None = None) -> Q:
+    """The rooms a person belongs to, for their room list: their active groups, events they're going to or organise
+    that are open now or ended in the last week, and their direct conversations. (Moderators and staff may read more
+    rooms than these; the list is for rooms they are part of.)"""
+    if not _is_active_person(user) or user.site_role == SiteRole.EVALUATOR:
+        return Q(pk__in=[])
+    now = now or timezone.now()
+    my_groups = Membership.objects.active().filter(user=user).values("group")
+    return (
+        Q(kind=RoomKind.GROUP, group__in=my_groups)
+        | Q(kind=RoomKind.EVENT, event__in=listed_event_rooms_for(user, now=now).values("pk"))
+        | Q(kind=RoomKind.DIRECT, user_low=user)
+        | Q(kind=RoomKind.DIRECT, user_high=user)
+    )
+
+
+def listed_event_rooms_for(user: User, *, now: datetime) -> QuerySet[Event]:
+    """Events whose room belongs in `user`'s list: going, a peer leader of the group, or (staff) its creator."""
+    led_groups = Membership.objects.leaders().filter(user=user).values("group")
+    going = Rsvp.objects.filter(user=user, status=RsvpStatus.GOING).values("event")
+    mine = Q(pk__in=going) | Q(group__in=led_groups)
+    if is_site_staff(user):
+        mine |= Q(created_by=user)
+    return Event.objects.filter(
+        mine,
+        starts_at__lte=now + timedelta(hours=event_room_opens_hours()),
+        ends_at__gte=now - timedelta(days=7),
+    )
