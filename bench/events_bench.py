@@ -52,6 +52,7 @@ class RunSettings:
     race_rounds: int = 30  # per path (endpoint and floor alternate)
     race_warmup: int = 2
     profile_requests: int = 100
+    sql_calls: int = 30  # requests per path to measure time spent in the database driver
     profile: str = "missed"  # "missed" (only endpoints missing a target), "always" or "never"
 
 
@@ -113,7 +114,8 @@ def _read_specs(seeded) -> list[ReadSpec]:
     from bench import floor, targets
 
     member, organiser = _api_client(seeded.member_token), _api_client(seeded.organiser_token)
-    attendee_events = {**seeded.sized_events, 200: seeded.big_event_id}
+    people = seeded.big_event_people
+    attendee_events = {**seeded.sized_events, people: seeded.big_event_id}
     return [
         ReadSpec(
             key="events",
@@ -128,8 +130,8 @@ def _read_specs(seeded) -> list[ReadSpec]:
         ),
         ReadSpec(
             key="attendees",
-            title="Attendee list of 200 people, as the organiser",
-            measured_size=200,
+            title=f"Attendee list of {people} people, as the organiser",
+            measured_size=people,
             paths={
                 "endpoint": lambda size: _get(organiser, targets.attendees(attendee_events[size])),
                 "floor": lambda size: floor.attendees(event_id=attendee_events[size]),
@@ -140,7 +142,7 @@ def _read_specs(seeded) -> list[ReadSpec]:
     ]
 
 
-def _sql_milliseconds_per_call(run: Callable[[], object], calls: int = 30) -> float:
+def _sql_milliseconds_per_call(run: Callable[[], object], calls: int) -> float:
     """Mean time spent inside the database driver per call (the rest is Python)."""
     from django.db import connection
 
@@ -159,18 +161,18 @@ def _sql_milliseconds_per_call(run: Callable[[], object], calls: int = 30) -> fl
     return spent[0] / calls / 1e6
 
 
-def _profile(run: Callable[[], object], requests: int, label: str) -> dict:
+def _profile(run: Callable[[], object], requests: int, label: str, directory: Path) -> dict:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
         run()
     profiler.disable()
-    PROFILE_DIR.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("tottime").print_stats(40)
     stats.sort_stats("cumulative").print_stats(60)
-    report_path = PROFILE_DIR / f"profile-{label}.txt"
+    report_path = directory / f"profile-{label}.txt"
     report_path.write_text(text.getvalue())
     rows = []
     for (filename, line, function), (_, calls, own, cumulative, _) in stats.stats.items():
@@ -183,7 +185,7 @@ def _profile(run: Callable[[], object], requests: int, label: str) -> dict:
             }
         )
     return {
-        "file": str(report_path.relative_to(REPO)),
+        "file": str(report_path.relative_to(REPO)) if report_path.is_relative_to(REPO) else str(report_path),
         "total_ms": sum(row["own_ms"] for row in rows),
         "by_own_time": sorted(rows, key=lambda row: -row["own_ms"])[:15],
         "by_cumulative": [
@@ -201,7 +203,7 @@ def _short_path(filename: str) -> str:
     return filename
 
 
-def run_measurements(seeded, run: RunSettings, *, label: str = "db") -> dict:
+def run_measurements(seeded, run: RunSettings, *, label: str = "db", profile_dir: Path = PROFILE_DIR) -> dict:
     """Measure everything on the current default database, which `seeded` describes. Returns plain data."""
     from django.db import connection
     from django.test.utils import override_settings
@@ -210,6 +212,11 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db") -> dict:
 
     problems: list[str] = []
     reads: list[dict] = []
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        print(f"[{label} +{time.perf_counter() - started:.1f}s] {message}", flush=True)
+
     with override_settings(ROOT_URLCONF="bench.urls"):
         targets.check()
         budget = measure.Budget(
@@ -231,7 +238,6 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db") -> dict:
                 name: {size: measure.count_queries(lambda p=path, s=size: p(s)) for size in PAGE_SIZES}
                 for name, path in spec.paths.items()
             }
-            print(f"[{label}] {spec.key}: queries {queries}", flush=True)
             timings = measure.sample_interleaved(
                 {name: (lambda p=path, s=spec.measured_size: p(s)) for name, path in spec.paths.items()},
                 budget,
@@ -244,21 +250,28 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db") -> dict:
                     "p50_ms": timing.p50,
                     "p99_ms": timing.p99,
                     "sql_ms": _sql_milliseconds_per_call(
-                        lambda p=spec.paths[name], s=spec.measured_size: p(s), calls=30 if timing.p50 < 50 else 5
+                        lambda p=spec.paths[name], s=spec.measured_size: p(s),
+                        calls=run.sql_calls if timing.p50 < 50 else max(run.sql_calls // 6, 1),
                     ),
                     "queries": {str(size): count for size, count in queries[name].items()},
                     "rows_in_output": _rows_in(bodies[name]),
                 }
             entry["targets"] = _targets(entry["rows"])
-            print(f"[{label}] {spec.key}: {json.dumps(entry['rows'], default=str)}", flush=True)
+            for name, row in entry["rows"].items():
+                say(
+                    f"{spec.key} {name}: p50 {row['p50_ms']:.2f} ms, p99 {row['p99_ms']:.2f} ms, n={row['n']}, "
+                    f"queries {row['queries']}"
+                )
             if run.profile == "always" or (run.profile == "missed" and not entry["targets"]["met"]):
                 entry["profile"] = _profile(
                     lambda p=spec.paths["endpoint"], s=spec.measured_size: p(s),
                     run.profile_requests,
                     f"{label}-{spec.key}",
+                    profile_dir,
                 )
             reads.append(entry)
         contention = _contention(seeded, run, problems)
+        say(f"RSVP race: {contention['rounds']} rounds, {contention['rows']}")
     return {
         "vendor": connection.vendor,
         "server_version": _server_version(),
@@ -315,12 +328,14 @@ def _contention(seeded, run: RunSettings, problems: list[str]) -> dict:
         floor.rsvp_going(event_id=event_id, user_id=seeded.contender_ids[who])
         return "floor"
 
+    expected = min(CONTENTION_CAPACITY, CONTENTION_CAPACITY - CONTENTION_SEATS_LEFT + threads)
+
     def check_round(round_index: int) -> str | None:
         event = Event.objects.get(pk=events[round_index])
         going = Rsvp.objects.filter(event=event, status=RsvpStatus.GOING).count()
         answered = Rsvp.objects.filter(event=event, user_id__in=seeded.contender_ids).count()
-        if going != CONTENTION_CAPACITY or event.going_count != CONTENTION_CAPACITY or answered != threads:
-            return f"{going} going (count says {event.going_count}), {answered} answers; expected {CONTENTION_CAPACITY}"
+        if going != expected or event.going_count != expected or answered != threads:
+            return f"{going} going (count says {event.going_count}), {answered} answers; expected {expected} going"
         return None
 
     result = measure.race(

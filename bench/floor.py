@@ -69,28 +69,37 @@ def _db_now() -> tuple[datetime, object]:
 
 
 EVENTS_SQL = """
+WITH page AS (
+  SELECT e.id, e.starts_at, COUNT(*) OVER () AS total
+    FROM events_event e
+   WHERE e.ends_at >= %s
+     AND (e.visibility = 'all_members'
+          OR e.group_id IN (SELECT m.group_id FROM community_membership m WHERE m.user_id = %s AND m.status = 'active'))
+   ORDER BY e.starts_at, e.id
+   LIMIT %s
+)
 SELECT e.id, e.title, e.description, e.category, e.destination_areas, e.starts_at, e.ends_at, e.is_online, e.area,
        e.venue_address, e.joining_link, e.accessibility_info, e.capacity, e.going_count, e.rsvp_mode,
        e.rsvp_closes_at, e.status, e.visibility, e.cancelled_at, e.cancel_reason, e.series_id, g.slug, g.name,
        (SELECT r.status FROM events_rsvp r WHERE r.event_id = e.id AND r.user_id = %s) AS my_status,
        e.group_id IN (SELECT m.group_id FROM community_membership m
                        WHERE m.user_id = %s AND m.status = 'active' AND m.role = 'leader') AS is_organiser,
-       COUNT(*) OVER () AS total
-  FROM events_event e
+       page.total
+  FROM page
+  JOIN events_event e ON e.id = page.id
   JOIN community_group g ON g.id = e.group_id
- WHERE e.ends_at >= %s
-   AND (e.visibility = 'all_members'
-        OR e.group_id IN (SELECT m.group_id FROM community_membership m WHERE m.user_id = %s AND m.status = 'active'))
- ORDER BY e.starts_at, e.id
- LIMIT %s
+ ORDER BY page.starts_at, page.id
 """
 
 
 def upcoming_events(*, user_id: int, page_size: int) -> bytes:
-    """GET /api/v1/events/?page_size=N for a member: the page's events and the total count."""
+    """GET /api/v1/events/?page_size=N for a member: the page's events and the total count.
+
+    The page is chosen first (narrow rows, counted with a window function), then only its rows are widened with the
+    event's text, the group, the member's RSVP and whether they organise it."""
     now, db_now = _db_now()
     with connection.cursor() as cursor:
-        cursor.execute(EVENTS_SQL, [user_id, user_id, db_now, user_id, page_size])
+        cursor.execute(EVENTS_SQL, [db_now, user_id, page_size, user_id, user_id])
         rows = cursor.fetchall()
     this_year = now.astimezone(LONDON).year
     results = []

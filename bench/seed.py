@@ -1,13 +1,14 @@
 """Synthetic data for the benchmark: members, groups, events, RSVPs and check-ins, written with bulk_create.
 
 Deterministic for a given size and random seed (times are relative to the hour the run starts). Everything is made
-up: names are "Member 00042", emails end in example.org. A few rows are placed on purpose so each measurement has
+up: names are like "Robin 00042", emails end in example.org. A few rows are placed on purpose so each measurement has
 exactly the shape it needs:
 
-- `member` (a member of three groups) lists upcoming events; hundreds are visible to them.
-- `organiser` leads the first group; `big_event` there has exactly 200 people on its lists (150 going, 40 waiting,
-  10 asking) plus a few who cancelled or were declined; `sized_events[10]` and `sized_events[50]` have exactly 10
-  and 50 people, for query counts that must not depend on the size.
+- `member` (a member of three groups, leading none) lists upcoming events; hundreds are visible to them.
+- `organiser` leads the first group; `big_event` there has exactly `big_event_people` (200) people on its lists
+  (150 going, 40 waiting, 10 asking; 60 checked in) plus a few who cancelled or were declined.
+- `sized_events[10]` and `sized_events[50]` have exactly 10 and 50 people, for query counts that must not depend
+  on the size.
 - `contention_events` each have capacity `CONTENTION_CAPACITY` and all but `CONTENTION_SEATS_LEFT` places taken;
   `contenders` (members with no RSVPs at all) race for the last places.
 """
@@ -39,9 +40,6 @@ from events.models import (
 )
 
 DEFAULT_SEED = 20240903
-BIG_EVENT_LISTS = {RsvpStatus.GOING: 150, RsvpStatus.WAITLISTED: 40, RsvpStatus.PENDING: 10}
-BIG_EVENT_INACTIVE = {RsvpStatus.CANCELLED: 12, RsvpStatus.DECLINED: 3}
-BIG_EVENT_CHECKED_IN = 60
 CONTENTION_CAPACITY = 20
 CONTENTION_SEATS_LEFT = 2
 AREAS = ["Leeds", "Bradford", "Manchester", "Salford", "Bristol", "Cardiff", "Glasgow", "Newcastle", "Hackney", "Luton"]
@@ -59,8 +57,9 @@ class SeedSize:
     members: int = 2_000
     events: int = 5_000
     rsvps: int = 100_000
-    contention_events: int = 60
+    contention_events: int = 80
     contenders: int = 64
+    big_event_people: int = 200  # on the organiser's attendee list (going, waiting or asking)
 
     @property
     def groups(self) -> int:
@@ -74,6 +73,7 @@ class Seeded:
     organiser_id: int
     organiser_token: str
     big_event_id: int
+    big_event_people: int
     sized_events: dict[int, int]
     contention_event_ids: list[int]
     contender_ids: list[int]
@@ -196,7 +196,7 @@ class _Builder:
                 0,
                 group_id=first_group,
                 starts_at=self.now - timedelta(minutes=30),
-                capacity=BIG_EVENT_LISTS[RsvpStatus.GOING],
+                capacity=self._big_lists()[RsvpStatus.GOING],
                 rsvp_mode=RsvpMode.APPROVAL,
                 visibility=EventVisibility.ALL_MEMBERS,
             ),
@@ -251,6 +251,12 @@ class _Builder:
                     )
                 )
 
+    def _big_lists(self) -> dict[str, int]:
+        """Three quarters going (the event is full), a fifth waiting, the rest asking (it needs approval)."""
+        people = self.size.big_event_people
+        going, waiting = people * 3 // 4, people // 5
+        return {RsvpStatus.GOING: going, RsvpStatus.WAITLISTED: waiting, RsvpStatus.PENDING: people - going - waiting}
+
     def _fixed_lists(self, event: Event, lists: dict[str, int], *, checked_in: int = 0) -> None:
         people = self.rng.sample(self.regular_people[2:], sum(lists.values()))
         order = 0
@@ -260,7 +266,9 @@ class _Builder:
                 order += 1
 
     def rsvps_and_check_ins(self) -> None:
-        self._fixed_lists(self.big_event, {**BIG_EVENT_LISTS, **BIG_EVENT_INACTIVE}, checked_in=BIG_EVENT_CHECKED_IN)
+        people = self.size.big_event_people
+        inactive = {RsvpStatus.CANCELLED: max(people * 6 // 100, 1), RsvpStatus.DECLINED: max(people * 15 // 1000, 1)}
+        self._fixed_lists(self.big_event, {**self._big_lists(), **inactive}, checked_in=people * 3 // 10)
         self._fixed_lists(self.sized10, {RsvpStatus.GOING: 8, RsvpStatus.WAITLISTED: 2})
         self._fixed_lists(self.sized50, {RsvpStatus.GOING: 45, RsvpStatus.WAITLISTED: 5})
         taken = CONTENTION_CAPACITY - CONTENTION_SEATS_LEFT
@@ -322,6 +330,7 @@ def seed(*, size: SeedSize | None = None, random_seed: int = DEFAULT_SEED) -> Se
         organiser_id=builder.organiser_id,
         organiser_token=organiser_token,
         big_event_id=builder.big_event.pk,
+        big_event_people=size.big_event_people,
         sized_events={10: builder.sized10.pk, 50: builder.sized50.pk},
         contention_event_ids=[event.pk for event in builder.contention],
         contender_ids=list(builder.contenders),
