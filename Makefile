@@ -31,3 +31,8 @@ seed: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# The events benchmark (bench/README.md): SQLite and PostgreSQL in one run, writes docs/benchmarks.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench.events_bench
