@@ -115,7 +115,8 @@ def room_payload(room: Room, *, viewer: User, with_can_post: bool = False) -> di
 
 
 def _unread_subquery(user: User):
-    last_read = ReadMarker.objects.filter(room=OuterRef("pk"), user=user).values("last_read_message_id")[:1]
+    # Inside the message subquery, OuterRef("room") is the message's room.
+    last_read = ReadMarker.objects.filter(room=OuterRef("room"), user=user).values("last_read_message_id")[:1]
     unread = (
         Message.objects.filter(room=OuterRef("pk"), deleted_at__isnull=True, is_hidden=False)
         .exclude(author=user)
