@@ -212,5 +212,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Functions that add each app's demo data after community's people and groups (see `manage.py seed_demo`).
+HN_DEMO_SEEDERS = ["events.demo.seed_demo_events"]
+
 # The address people use to reach the site; used in emails.
 HN_SITE_URL = env_str("HN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from community import demo_data as demo
 from community.models import AgeBand, Group, Invitation, JoinPolicy, Membership, SiteRole, User
@@ -38,6 +40,10 @@ class Command(BaseCommand):
                 first = position % len(groups)
                 also = [(first + 1) % len(groups)] if position % 3 == 0 else []
                 self._member(staff, groups, invitations, f"member{position + 1:02d}", name, [first, *also], position)
+            # Other apps add their demo data (events, chat) through seeders named in settings, so community never
+            # imports them.
+            for seeder in settings.HN_DEMO_SEEDERS:
+                import_string(seeder)(staff=staff)
         self._print_logins()
 
     def _staff(self) -> User:
