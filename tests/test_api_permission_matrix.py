@@ -107,6 +107,9 @@ GROUP = "/api/v1/groups/art-club"
 # Events: seen by the group's members, moderators and staff; organised by its peer leaders and staff.
 SEES_EVENT = {A: 401, O: 404, G: 200, L: 200, M: 200, S: 200, E: 404}
 ORGANISES = {A: 401, O: 404, G: 403, L: 200, M: 403, S: 200, E: 404}
+# Chat: a group's room is read by its members, moderators and staff; a conversation only by the two people in it.
+IN_ROOM = {A: 401, O: 403, G: 200, L: 200, M: 200, S: 200, E: 403}
+IN_CONVERSATION = {A: 401, O: 404, G: 200, L: 404, M: 404, S: 404, E: 404}
 # Ideas: shared inside the group; answered by its peer leaders and staff.
 SEES_IDEA = {A: 401, O: 404, G: 200, L: 200, M: 200, S: 200, E: 404}
 LEADS_IDEA = {A: 401, O: 404, G: 403, L: 200, M: 403, S: 200, E: 404}
@@ -120,6 +123,29 @@ def ev(w: World, rest: str = "") -> str:
 
 def idea_url(w: World, rest: str = "") -> str:
     return f"/api/v1/ideas/{w.idea.pk}/{rest}"
+
+
+def chat(w: World) -> dict:
+    """Art Club's chat room with a message by group_member and one by target, and a conversation request from target
+    to group_member. Made the first time a chat row asks (and kept on the world)."""
+    if "_chat" not in w.__dict__:
+        from messaging.models import Message
+        from messaging.services.direct import direct_room_open
+        from messaging.services.rooms import room_for_group
+
+        room = room_for_group(group=w.group)
+        member = w.users["group_member"]
+        w.__dict__["_chat"] = {
+            "room": room,
+            "own": Message.objects.create(room=room, author=member, body="Mine"),
+            "theirs": Message.objects.create(room=room, author=w.target, body="Theirs"),
+            "request": direct_room_open(actor=w.target, user_id=member.pk).room,
+        }
+    return w.__dict__["_chat"]
+
+
+def room_url(w: World, rest: str = "") -> str:
+    return f"/api/v1/rooms/{chat(w)['room'].pk}/{rest}"
 
 
 MATRIX = [
@@ -254,6 +280,30 @@ MATRIX = [
      lambda w: f"{GROUP}/calendar-link/", None, {**GROUP_CALENDAR, G: 204, L: 204}),
     ("calendar-link-group-reset", "POST", "api/v1/groups/<slug:slug>/calendar-link/reset/",
      lambda w: f"{GROUP}/calendar-link/reset/", None, GROUP_CALENDAR),
+    # chat
+    ("chat-rooms", "GET", "api/v1/rooms/", lambda w: "/api/v1/rooms/", None, ALL_IN),
+    ("chat-messages", "GET", "api/v1/rooms/<int:room_id>/messages/", lambda w: room_url(w, "messages/"), None,
+     IN_ROOM),
+    ("chat-message-send", "POST", "api/v1/rooms/<int:room_id>/messages/", lambda w: room_url(w, "messages/"),
+     lambda w: {"body": "Hello all", "client_id": "matrix-1"}, {**IN_ROOM, G: 201, L: 201, M: 201, S: 201}),
+    ("chat-read", "POST", "api/v1/rooms/<int:room_id>/read/", lambda w: room_url(w, "read/"),
+     lambda w: {"message": chat(w)["theirs"].pk}, IN_ROOM),
+    ("chat-message-edit", "PATCH", "api/v1/messages/<int:message_id>/",
+     lambda w: f"/api/v1/messages/{chat(w)['own'].pk}/", lambda w: {"body": "Mine, edited"},
+     {A: 401, O: 404, G: 200, L: 403, M: 403, S: 403, E: 404}),  # only the author
+    ("chat-message-delete", "DELETE", "api/v1/messages/<int:message_id>/",
+     lambda w: f"/api/v1/messages/{chat(w)['own'].pk}/", None,
+     {A: 401, O: 404, G: 204, L: 403, M: 403, S: 403, E: 404}),
+    ("chat-reaction", "POST", "api/v1/messages/<int:message_id>/reactions/",
+     lambda w: f"/api/v1/messages/{chat(w)['theirs'].pk}/reactions/", lambda w: {"emoji": "👍"},
+     {**IN_ROOM, O: 404, E: 404}),
+    ("chat-direct-open", "POST", "api/v1/direct/", lambda w: "/api/v1/direct/",
+     lambda w: {"user_id": chat(w)["request"].requested_by_id},  # target, who already asked group_member
+     {A: 401, O: 404, G: 200, L: 201, M: 201, S: 201, E: 403}),
+    ("chat-direct-accept", "POST", "api/v1/direct/<int:room_id>/accept/",
+     lambda w: f"/api/v1/direct/{chat(w)['request'].pk}/accept/", None, IN_CONVERSATION),
+    ("chat-direct-decline", "POST", "api/v1/direct/<int:room_id>/decline/",
+     lambda w: f"/api/v1/direct/{chat(w)['request'].pk}/decline/", None, IN_CONVERSATION),
 ]  # fmt: skip
 
 
