@@ -117,7 +117,8 @@ class SocketConsumer(AsyncWebsocketConsumer):
             await self.send_error(error.code, error.detail, client_id=error.client_id, frame_type=error.frame_type)
             return
         # Membership can change between frames; rules are checked afresh each time (not from a cache on the user).
-        self.user.__dict__.pop("_membership_cache", None)
+        if hasattr(self.user, "_membership_cache"):
+            del self.user._membership_cache
         handler = getattr(self, "on_" + frame.type.replace(".", "_"))
         try:
             await handler(frame)
@@ -134,7 +135,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     async def on_subscribe(self, frame: Frame):
         room_id, after = frame.fields["room"], frame.fields.get("after")
-        room = await database_sync_to_async(permissions.access_room)(user=self.user, room_id=room_id)
+        try:
+            room = await database_sync_to_async(permissions.access_room)(user=self.user, room_id=room_id)
+        except DomainError:
+            await self._leave(room_id)  # subscribed before, but not allowed any more
+            raise
         if room_id not in self.rooms:
             # Join the group before reading the replay: nothing committed in between can be missed.
             self.rooms[room_id] = None
