@@ -1,0 +1,53 @@
+"""Read-only admin for chat: staff can look things up. Hide and restore come as actions with moderation, calling
+its services (so the change reaches every open socket)."""
+
+from django.contrib import admin
+
+from community.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from messaging.models import Message, MessageEdit, Reaction, ReadMarker, Room
+
+
+@admin.register(Room)
+class RoomAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "group", "event", "user_low", "user_high", "direct_status", "created_at"]
+    list_filter = ["kind", "direct_status"]
+    search_fields = ["group__name", "event__title", "user_low__display_name", "user_high__display_name"]
+    list_select_related = ["group", "event", "user_low", "user_high"]
+
+
+class MessageEditInline(ReadOnlyInline):
+    model = MessageEdit
+    fields = ["kind", "previous_body", "edited_by", "edited_at"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["id", "room", "author", "short_body", "created_at", "edited_at", "deleted_at", "is_hidden"]
+    list_filter = ["is_hidden", "room__kind"]
+    search_fields = ["body", "author__display_name"]
+    list_select_related = ["room", "room__group", "room__event", "author"]
+    inlines = [MessageEditInline]
+
+    @admin.display(description="words")
+    def short_body(self, message: Message) -> str:
+        return message.body[:80]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(ReadOnlyAdmin):
+    list_display = ["message", "user", "emoji", "created_at"]
+    list_select_related = ["message", "user"]
+
+
+@admin.register(ReadMarker)
+class ReadMarkerAdmin(ReadOnlyAdmin):
+    list_display = ["room", "user", "last_read_message_id", "updated_at"]
+    list_select_related = ["room", "user"]
+
+
+@admin.register(MessageEdit)
+class MessageEditAdmin(ReadOnlyAdmin):
+    list_display = ["message", "kind", "edited_by", "edited_at"]
+    list_filter = ["kind"]
+    search_fields = ["previous_body"]
+    list_select_related = ["message", "edited_by"]
