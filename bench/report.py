@@ -90,15 +90,20 @@ def _profiles(results: dict[str, dict]) -> list[str]:
                 continue
             lines += [
                 "",
-                f"**{DATABASE_NAMES.get(backend, backend)}, {read['title']}** (cProfile, ms per request; "
-                f"full report in `{profile['file']}`)",
+                f"**{DATABASE_NAMES.get(backend, backend)}, {read['title']}** (cProfile, ms per request, inflated by "
+                f"the profiler; the first rows are our code, DRF and the ORM by cumulative time, the last the "
+                f"functions with the most time of their own; full listing in `{profile['file']}`)",
                 "",
-                "| Function (own time) | Calls per request | Own ms | Cumulative ms |",
+                "| Function | Calls per request | Cumulative ms | Own ms |",
                 "|---|---:|---:|---:|",
             ]
-            for row in profile["by_own_time"][:10]:
+            shown = set()
+            for row in profile["by_cumulative"][:14] + profile["by_own_time"][:6]:
+                if row["where"] in shown:
+                    continue
+                shown.add(row["where"])
                 lines.append(
-                    f"| `{row['where']}` | {row['calls']:.0f} | {row['own_ms']:.2f} | {row['cumulative_ms']:.2f} |"
+                    f"| `{row['where']}` | {row['calls']:.0f} | {row['cumulative_ms']:.2f} | {row['own_ms']:.2f} |"
                 )
     if not lines:
         return []
@@ -125,6 +130,7 @@ def markdown(results: dict[str, dict], machine: dict, *, quick: bool = False) ->
         + (" (**--quick: small data, short budgets; not a real measurement**)" if quick else ""),
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
         f"Django {machine['django']}, SQLite {machine['sqlite']}, PostgreSQL {machine['postgresql']}",
+        f"- Load average (other work on the machine): {machine.get('load', 'not recorded')}",
         "- Data (synthetic, fixed random seed): "
         + ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items()),
     ]
