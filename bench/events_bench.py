@@ -222,6 +222,8 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db", profile_dir
 
     with override_settings(ROOT_URLCONF="bench.urls"):
         targets.check()
+        overhead = _request_overhead(seeded, run)
+        say(f"an empty DRF view: p50 {overhead['p50_ms']:.2f} ms")
         budget = measure.Budget(
             min_samples=run.min_samples,
             max_samples=run.max_samples,
@@ -276,12 +278,26 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db", profile_dir
         contention = _contention(seeded, run, problems)
         say(f"RSVP race: {contention['rounds']} rounds, {contention['rows']}")
     return {
+        "request_overhead": overhead,
         "vendor": connection.vendor,
         "server_version": _server_version(),
         "reads": reads,
         "contention": contention,
         "problems": problems,
     }
+
+
+def _request_overhead(seeded, run: RunSettings) -> dict:
+    """The fixed cost of any API request here: the same client, middleware, token authentication and DRF, with a
+    view that does nothing (bench/urls.py). No selector or serializer change can take this part away."""
+    from bench import measure
+
+    member = _api_client(seeded.member_token)
+    timing = measure.sample_interleaved(
+        {"empty": lambda: _get(member, "/bench-empty/")},
+        measure.Budget(min_samples=run.min_samples, max_samples=run.min_samples, seconds=0, warmup=run.warmup),
+    )["empty"]
+    return {"n": timing.n, "p50_ms": timing.p50, "p99_ms": timing.p99}
 
 
 def _rows_in(body: dict) -> int:
@@ -356,7 +372,7 @@ def _contention(seeded, run: RunSettings, problems: list[str]) -> dict:
         "rounds": result.rounds,
         "capacity_held": not any("going" in problem for problem in result.problems) and result.rounds > 0,
         "rows": {
-            name: {"n": timing.n, "p50_ms": timing.p50, "p99_ms": timing.p99}
+            name: {"n": timing.n, "p50_ms": timing.p50, "p99_ms": timing.p99, "cpu_p50_ms": result.cpu[name].p50}
             for name, timing in sorted(result.timings.items())
         },
     }
