@@ -526,20 +526,18 @@ def orchestrate(arguments: argparse.Namespace) -> int:
     text = markdown(results, machine, quick=arguments.quick)
     print(text)
     if not arguments.no_write:
-        DOC.write_text(_with_kept_notes(text))
+        DOC.write_text(keep_notes(text, DOC.read_text() if DOC.exists() else ""))
         print(f"Wrote {DOC.relative_to(REPO)} in {machine['run_seconds']:.0f} s.")
     return 0 if all("error" not in result for result in results.values()) else 1
 
 
-def _with_kept_notes(text: str) -> str:
-    """Keep the hand-written notes section of the existing document."""
-    if DOC.exists():
-        old = DOC.read_text()
-        if NOTES_START in old and NOTES_END in old and NOTES_START in text:
-            kept = old[old.index(NOTES_START) : old.index(NOTES_END) + len(NOTES_END)]
-            fresh = text[text.index(NOTES_START) : text.index(NOTES_END) + len(NOTES_END)]
-            return text.replace(fresh, kept)
-    return text
+def keep_notes(fresh: str, old: str) -> str:
+    """`fresh` with the hand-written notes section of `old` (the previous document) put back in."""
+    if NOTES_START in old and NOTES_END in old and NOTES_START in fresh and NOTES_END in fresh:
+        kept = old[old.index(NOTES_START) : old.index(NOTES_END) + len(NOTES_END)]
+        empty = fresh[fresh.index(NOTES_START) : fresh.index(NOTES_END) + len(NOTES_END)]
+        return fresh.replace(empty, kept)
+    return fresh
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 
-from bench.events_bench import RunSettings, _first_difference, run_measurements
+from bench.events_bench import NOTES_END, NOTES_START, RunSettings, _first_difference, keep_notes, run_measurements
 from bench.measure import percentile
 from bench.report import markdown
 from bench.seed import CONTENTION_CAPACITY, SeedSize, seed
@@ -110,3 +110,12 @@ def test_a_difference_between_outputs_is_found_and_named():
     found = _first_difference(endpoint, {"results": [{"id": 1, "when": "Friday 4 December, 6pm to 9pm"}]})
     assert found is not None and ".results[0].when" in found
     assert "keys" in _first_difference(endpoint, {"results": [{"id": 1}]} | {"count": 1})
+
+
+def test_regenerating_the_document_keeps_the_hand_written_notes():
+    old = f"# Old tables\n{NOTES_START}\nWhy it is slow, and what to do.\n{NOTES_END}\n"
+    fresh = markdown({}, MACHINE)
+    kept = keep_notes(fresh, old)
+    assert "Why it is slow, and what to do." in kept
+    assert "# Old tables" not in kept
+    assert keep_notes(fresh, "") == fresh
