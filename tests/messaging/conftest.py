@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -99,8 +99,15 @@ async def open_socket():
             pass
 
 
+async def _new_channel_layer():
+    """Empty the layer and start a new layer object. A test's event loop ends with it, and channels_redis keeps
+    per-loop state (receive locks and counters) that must not leak into the next test's loop."""
+    await get_channel_layer().flush()
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 async def fresh_channel_layer():
-    await get_channel_layer().flush()
+    await _new_channel_layer()
     yield
-    await get_channel_layer().flush()
+    await _new_channel_layer()

@@ -23,10 +23,9 @@ KIND = "welcome"
 
 
 @pytest.fixture(autouse=True)
-async def fresh_channel_layer():
-    await get_channel_layer().flush()
+async def _fresh_layer(fresh_channel_layer):
+    """Every test here starts and ends with an empty, new channel layer (tests/messaging/conftest.py)."""
     yield
-    await get_channel_layer().flush()
 
 
 @pytest.fixture
