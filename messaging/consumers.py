@@ -105,11 +105,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.closing:
             return
-        if text_data is None:
-            await self.send_error("invalid_frame", "This socket takes text frames (JSON objects), not binary ones.")
-            return
         if not self._take_allowance():
             await self._refuse_flood()
+            return
+        if text_data is None:
+            await self.send_error("invalid_frame", "This socket takes text frames (JSON objects), not binary ones.")
             return
         try:
             frame = parse_frame(text_data)

@@ -120,3 +120,15 @@ async def test_a_subscribe_to_a_room_id_that_does_not_exist(in_group, room, open
     await socket.send({"type": "subscribe", "room": 2**40})
     assert (await socket.receive())["code"] == "room_not_found"
     await still_serving(socket, room)
+
+
+@override_settings(HN_SOCKET_FRAMES_BURST=3, HN_SOCKET_FRAMES_PER_SECOND=0.001, HN_SOCKET_RATE_LIMIT_STRIKES=2)
+async def test_a_flood_of_binary_frames_is_limited_too(in_group, open_socket):
+    socket = await open_socket(in_group)
+    for _ in range(3):
+        await socket.communicator.send_to(bytes_data=b"\x00")
+        assert (await socket.receive())["code"] == "invalid_frame"
+    for _ in range(2):
+        await socket.communicator.send_to(bytes_data=b"\x00")
+        assert (await socket.receive())["code"] == "rate_limited"
+    assert await socket.communicator.receive_output(timeout=3) == {"type": "websocket.close", "code": 4429}
