@@ -158,7 +158,8 @@ def _event_post_refusal(user: User, event: Event, *, now: datetime) -> DomainErr
     if now < event_room_opens_at(event) and not (is_moderator_or_staff(user) or can_organise_event(user, event)):
         opens = timezone.localtime(event_room_opens_at(event))
         return Forbidden(
-            f"This chat opens {event_room_opens_hours()} hours before the event, on {opens:%A %-d %B at %H:%M}.",
+            f"This chat opens {event_room_opens_hours()} hours before the event, "
+            f"on {opens:%A} {opens.day} {opens:%B} at {opens:%H:%M}.",
             code="room_not_open",
         )
     return None

@@ -161,3 +161,14 @@ def test_opens_at_follows_the_setting(event):
     with override_settings(HN_EVENT_ROOM_OPENS_HOURS=2):
         assert permissions.event_room_opens_at(event) == event.starts_at - timedelta(hours=2)
     assert timezone.is_aware(permissions.event_room_opens_at(event))
+
+
+@override_settings(HN_EVENT_ROOM_OPENS_HOURS=48)
+def test_room_not_open_says_when_it_opens_in_uk_time(group, in_group):
+    from tests.events.domain_factories import london
+
+    event = make_event(group, starts_at=london(2030, 7, 20, 18, 30))
+    make_rsvp(event, in_group)
+    refusal = permissions.post_refusal(fresh(in_group), room_for_event(event=event), now=london(2030, 7, 1))
+    assert refusal.code == "room_not_open"
+    assert "Thursday 18 July at 18:30" in refusal.detail
