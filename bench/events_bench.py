@@ -48,7 +48,7 @@ class RunSettings:
     min_samples: int = 300
     max_samples: int = 2_000
     seconds: float = 20.0
-    hard_seconds: float = 75.0
+    hard_seconds: float = 120.0
     warmup: int = 10
     naive_min_samples: int = 60  # the naive attendee list takes most of a second; its p99 is a rough one
     race_threads: int = 8
