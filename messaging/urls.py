@@ -1,0 +1,7 @@
+"""Chat pages (namespace "messaging"): the room list and the rooms. The patterns live beside the views."""
+
+from messaging import views
+
+app_name = "messaging"
+
+urlpatterns = [*views.urlpatterns]
