@@ -48,7 +48,8 @@ class RunSettings:
     min_samples: int = 300
     max_samples: int = 2_000
     seconds: float = 20.0
-    hard_seconds: float = 120.0
+    path_seconds: float = 45.0  # a slow (naive) path stops after this much time in all, with 20 samples or more
+    hard_seconds: float = 150.0
     warmup: int = 10
     naive_min_samples: int = 60  # the naive attendee list takes most of a second; its p99 is a rough one
     race_threads: int = 8
@@ -228,6 +229,7 @@ def run_measurements(seeded, run: RunSettings, *, label: str = "db", profile_dir
             min_samples=run.min_samples,
             max_samples=run.max_samples,
             seconds=run.seconds,
+            path_seconds=run.path_seconds,
             hard_seconds=run.hard_seconds,
             warmup=run.warmup,
         )

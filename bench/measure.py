@@ -44,11 +44,15 @@ class Timings:
 @dataclass(frozen=True)
 class Budget:
     """How long to sample. Every path gets at least `min_samples` (so p99 means something), at most `max_samples`;
-    once `seconds` have passed, paths that have their minimum stop. `hard_seconds` stops everything regardless."""
+    once `seconds` have passed, paths that have their minimum stop. A slow path also stops once it has taken
+    `path_seconds` of time in all and has `least_samples`, so it cannot starve the others. `hard_seconds` stops
+    everything regardless."""
 
     min_samples: int = 300
     max_samples: int = 2_000
     seconds: float = 20.0
+    path_seconds: float = 45.0
+    least_samples: int = 20
     hard_seconds: float = 60.0
     warmup: int = 10
 
@@ -67,6 +71,15 @@ def sample_interleaved(
     active = list(paths)
     gc.collect()
     started = time.perf_counter()
+
+    def done(name: str, elapsed: float) -> bool:
+        timing = results[name]
+        return (
+            timing.n >= budget.max_samples
+            or (elapsed >= budget.seconds and timing.n >= minimums.get(name, budget.min_samples))
+            or (sum(timing.samples_ms) >= budget.path_seconds * 1000 and timing.n >= budget.least_samples)
+        )
+
     while active:
         for name in list(active):
             begin = time.perf_counter_ns()
@@ -75,12 +88,7 @@ def sample_interleaved(
         elapsed = time.perf_counter() - started
         if elapsed >= budget.hard_seconds:
             break
-        active = [
-            name
-            for name in active
-            if results[name].n < budget.max_samples
-            and not (elapsed >= budget.seconds and results[name].n >= minimums.get(name, budget.min_samples))
-        ]
+        active = [name for name in active if not done(name, elapsed)]
     return results
 
 

@@ -159,7 +159,8 @@ def markdown(results: dict[str, dict], machine: dict, *, quick: bool = False) ->
         "`ModelSerializer`s and no `select_related`/`prefetch_related`, on a benchmark-only URLConf. Before timing, "
         "the run checks that all three give the same output.",
         "- The paths are timed in turns (endpoint, floor, naive, endpoint, ...) so background noise lands on each "
-        "alike. p99 is the nearest-rank 99th percentile of at least 300 samples per path.",
+        "alike. p99 is the nearest-rank 99th percentile (the endpoint and the floor get at least 300 samples; the "
+        "naive path 60, or 20 to 60 when it takes more than 45 s, so its p99 is rough).",
         '- "in SQL" is the mean time per request spent inside the database driver; the rest is Python.',
         "",
         NOTES_START,
