@@ -73,6 +73,12 @@
 
   function setConnection(text) { connectionLine.textContent = text; }
 
+  // For people: the status line. For tests and styles: data-connection on the chat ("live" or "offline").
+  function setLive(live) {
+    var chat = document.getElementById("chat");
+    if (chat) { chat.setAttribute("data-connection", live ? "live" : "offline"); }
+  }
+
   function showError(text) { if (errorBox) { errorBox.textContent = text || ""; } }
 
   function nearBottom() {
@@ -493,6 +499,7 @@
 
   function onSubscribed(frame) {
     subscribed = true;
+    setLive(true);
     retryDelay = 1000;
     setConnection("");
     showError("");
@@ -596,6 +603,7 @@
     socket.onclose = function (event) {
       socket = null;
       subscribed = false;
+      setLive(false);
       if (stopped) { return; }
       if (event.code === 4401) {
         stopped = true;
