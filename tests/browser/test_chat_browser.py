@@ -144,11 +144,17 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
     texts = kai_page.locator(".chat-body").all_inner_texts()
     assert texts == ["Hello from Robin", "While you were away 1", "While you were away 2", "While you were away 3"]
 
+    # Seeing them marks them read, so the room list has nothing new for Kai.
+    newest = Message.objects.filter(room=room).order_by("-pk").first()
+    expect(kai_page.locator("#chat")).to_have_attribute("data-read-up-to", str(newest.pk))
+
     # Reloading shows the same four, once each.
     kai_page.reload()
     expect(kai_page.locator("#chat")).to_have_attribute("data-connection", "live")
     expect(kai_page.locator(".chat-message")).to_have_count(4)
     assert Message.objects.filter(room=room).count() == 4
+    kai_page.goto("/chat/")
+    expect(kai_page.locator(".room-item", has_text="Art Club")).to_contain_text("No new messages")
 
 
 @pytest.mark.django_db(transaction=True)

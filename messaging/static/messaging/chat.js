@@ -486,6 +486,7 @@
       case "message.updated": if (frame.message && elements[frame.message.id]) { place(frame.message); } break;
       case "typing": onTyping(frame.user); break;
       case "room.updated": subscribe(); break;
+      case "room.read": onRead(frame); break;
       case "room.left": onLeft(frame); break;
       case "error": onError(frame); break;
       default: break;
@@ -560,6 +561,15 @@
     var names = Object.keys(typingTimers).map(function (key) { return typingTimers[key].name; });
     typingLine.textContent = !names.length ? "" :
       (names.length === 1 ? names[0] + " is typing\u2026" : names.join(" and ") + " are typing\u2026");
+  }
+
+  // The server confirmed how far this person has read (from this tab or another one).
+  function onRead(frame) {
+    var chat = document.getElementById("chat");
+    if (chat && typeof frame.last_read_message_id === "number") {
+      chat.setAttribute("data-read-up-to", String(frame.last_read_message_id));
+      if (frame.last_read_message_id > readSent) { readSent = frame.last_read_message_id; }
+    }
   }
 
   function onLeft(frame) {
