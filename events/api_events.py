@@ -8,6 +8,8 @@ and the joining link are only ever in an answer for people going and for organis
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
 
 from django.urls import path
 from django.utils import timezone
@@ -35,14 +37,14 @@ from events.models import (
     SeriesFrequency,
 )
 from events.organiser_tools import ATTENDEE_ACTIONS, attendee_person, attendees_csv
-from events.selectors import attendees_for, event_detail_for, upcoming_events_for
+from events.selectors import Attendees, attendees_for, event_detail_for, upcoming_events_for
 from events.services.announcements import event_announce
 from events.services.checkin import self_check_in, self_check_in_window
 from events.services.events import SCOPES, event_cancel, event_create, event_update
 from events.services.pulse import pulse_submit
 from events.services.rsvps import rsvp_cancel, rsvp_going
 from events.services.shared import event_path
-from events.wording import places_left, when_in_words
+from events.wording import Today, places_left, when_in_words
 
 TAGS = ["events"]
 NOT_LOGGED_IN = OpenApiResponse(description="Not logged in (code `not_authenticated`).")
@@ -196,6 +198,94 @@ class EventPulseOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+# --- output without serializer objects ------------------------------------------------------------------------------
+# The event list and the attendee list are built by plain functions: DRF's field objects cost more than the data
+# (docs/benchmarks.md). EventOutputSerializer and EventAttendeesOutputSerializer still describe these answers in the
+# OpenAPI schema, and tests/events/test_events_api_fast_output.py checks both ways give exactly the same output.
+
+
+def api_datetime(value: datetime | None, tz: tzinfo) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: in `tz` (the current time zone), ISO 8601, "Z" for UTC."""
+    if value is None or isinstance(value, str):
+        return value
+    local = value.astimezone(tz) if timezone.is_aware(value) else timezone.make_aware(value, tz)
+    text = local.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _strings(values: list | None) -> list | None:
+    return None if values is None else [None if value is None else str(value) for value in values]
+
+
+def event_list_items(events: Iterable[Event], *, user: User) -> list[dict]:
+    """What EventOutputSerializer(events, many=True) gives, for events from upcoming_events_for (group loaded,
+    `my_rsvp_status` annotated). The time zone and today are looked up once for the whole list."""
+    today = Today.now()
+    tz = today.tz
+    items = []
+    for event in events:
+        my_status = getattr(event, "my_rsvp_status", None)
+        private = permissions.can_see_private_details(user, event, rsvp_status=my_status or "")
+        items.append(
+            {
+                "id": event.pk,
+                "url": event_path(event),
+                "group": {"slug": event.group.slug, "name": event.group.name},
+                "series_id": event.series_id,
+                "title": event.title,
+                "description": event.description,
+                "category": event.category,
+                "destination_areas": _strings(event.destination_areas),
+                "starts_at": api_datetime(event.starts_at, tz),
+                "ends_at": api_datetime(event.ends_at, tz),
+                "when": when_in_words(event.starts_at, event.ends_at, today=today),
+                "is_online": bool(event.is_online),
+                "area": event.area,
+                "venue_address": event.venue_address if private else None,
+                "joining_link": event.joining_link if private else None,
+                "accessibility_info": event.accessibility_info,
+                "capacity": event.capacity,
+                "going_count": event.going_count,
+                "places_left": places_left(event),
+                "rsvp_mode": event.rsvp_mode,
+                "rsvp_closes_at": api_datetime(event.rsvp_closes_at, tz),
+                "status": event.status,
+                "visibility": event.visibility,
+                "cancelled_at": api_datetime(event.cancelled_at, tz),
+                "cancel_reason": event.cancel_reason,
+                "my_rsvp_status": None if my_status is None else str(my_status),
+                "is_organiser": permissions.can_organise_event(user, event),
+            }
+        )
+    return items
+
+
+def attendees_body(event: Event, attendees: Attendees) -> dict:
+    """What EventAttendeesOutputSerializer gives for an event's attendees (from attendees_for)."""
+    tz = timezone.get_current_timezone()
+
+    def person(rsvp: Rsvp) -> dict:
+        return {
+            "user_id": rsvp.user_id,
+            "display_name": rsvp.user.display_name,
+            "status": rsvp.status,
+            "rsvp_at": api_datetime(rsvp.created_at, tz),
+            "queued_at": api_datetime(rsvp.queued_at, tz),
+            "checked_in_at": api_datetime(rsvp.checked_in_at, tz),
+            "check_in_method": rsvp.check_in_method,
+        }
+
+    return {
+        "event_id": event.pk,
+        "capacity": event.capacity,
+        "going_count": event.going_count,
+        "checked_in_count": attendees.checked_in_count,
+        "going": [person(rsvp) for rsvp in attendees.going],
+        "waitlisted": [person(rsvp) for rsvp in attendees.waitlisted],
+        "pending": [person(rsvp) for rsvp in attendees.pending],
+    }
+
+
 # --- input ----------------------------------------------------------------------------------------------------------
 
 
@@ -284,8 +374,8 @@ def _context(request) -> dict:
     return {"request": request}
 
 
-def _detail_data(request, event_id: int) -> dict:
-    detail = event_detail_for(user=request.user, event_id=event_id)
+def _detail_data(request, event_id: int, *, event: Event | None = None, my_rsvp: Rsvp | None = None) -> dict:
+    detail = event_detail_for(user=request.user, event_id=event_id, event=event, my_rsvp=my_rsvp)
     event = detail.event
     idea = Idea.objects.filter(event=event).select_related("group").first()
     event.my_rsvp_status = detail.my_rsvp_status
@@ -313,7 +403,7 @@ def _list_response(view: APIView, request, *, group=None) -> Response:
     paginator = EventPagination()
     page = paginator.paginate_queryset(events, request, view=view)
     community_permissions.remember_memberships(request.user, {event.group_id for event in page})
-    return paginator.get_paginated_response(EventOutputSerializer(page, many=True, context=_context(request)).data)
+    return paginator.get_paginated_response(event_list_items(page, user=request.user))
 
 
 # --- lists and planning ---------------------------------------------------------------------------------------------
@@ -444,8 +534,12 @@ class EventRsvpApi(APIView):
     )
     def post(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        rsvp_going(actor=request.user, event=event)
-        return Response(_detail_data(request, event.pk))
+        rsvp = rsvp_going(actor=request.user, event=event)
+        # The service hands back the RSVP with the event row as it left it under its lock (going_count included), so
+        # the answer needs neither read again. The group cannot change with an RSVP; it is already loaded here.
+        answered = rsvp.event
+        answered.group = event.group
+        return Response(_detail_data(request, event.pk, event=answered, my_rsvp=rsvp))
 
     @extend_schema(
         tags=TAGS,
@@ -483,16 +577,7 @@ class EventAttendeesApi(APIView):
         event = permissions.access_event_as_organiser(user=request.user, event_id=event_id)
         search = request.query_params.get("search", "")[:40]
         attendees = attendees_for(organiser=request.user, event=event, search=search)
-        body = {
-            "event_id": event.pk,
-            "capacity": event.capacity,
-            "going_count": event.going_count,
-            "checked_in_count": attendees.checked_in_count,
-            "going": attendees.going,
-            "waitlisted": attendees.waitlisted,
-            "pending": attendees.pending,
-        }
-        return Response(EventAttendeesOutputSerializer(body).data)
+        return Response(attendees_body(event, attendees))
 
 
 class EventAttendeeActionApi(APIView):

@@ -106,6 +106,10 @@ class Event(models.Model):
             models.Index(fields=["group", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["series", "starts_at"]),
+            # Upcoming events, soonest first: the page is read in index order and stops after page_size rows.
+            models.Index(fields=["starts_at", "id"], name="event_soonest_idx"),
+            # "Not ended yet" with the visibility rule: covers the list's COUNT(*) without reading the table.
+            models.Index(fields=["ends_at", "visibility", "group"], name="event_upcoming_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -94,17 +94,26 @@ class EventDetail:
         return self.my_rsvp.status if self.my_rsvp else None
 
 
-def event_detail_for(*, user: User, event_id: int) -> EventDetail:
-    """One event as `user` sees it, with their RSVP and what they may see and do. Raises event_not_found."""
-    event = access_event(user=user, event_id=event_id)
-    my_rsvp = (
-        Rsvp.objects.filter(event=event, user_id=user.pk)
-        .annotate(
-            checked_in=Exists(Attendance.objects.filter(event=event, user_id=user.pk)),
-            answered_pulse=Exists(Pulse.objects.filter(event=event, user_id=user.pk)),
+def event_detail_for(
+    *, user: User, event_id: int, event: Event | None = None, my_rsvp: Rsvp | None = None
+) -> EventDetail:
+    """One event as `user` sees it, with their RSVP and what they may see and do. Raises event_not_found.
+
+    A caller that has just changed the user's RSVP passes the `event` and `my_rsvp` the service handed back (the
+    service has checked the user may see the event), so neither is read again.
+    """
+    if event is None:
+        event = access_event(user=user, event_id=event_id)
+    if my_rsvp is None:
+        my_rsvp = (
+            Rsvp.objects.filter(event=event, user_id=user.pk)
+            .annotate(
+                checked_in=Exists(Attendance.objects.filter(event=event, user_id=user.pk)),
+                answered_pulse=Exists(Pulse.objects.filter(event=event, user_id=user.pk)),
+            )
+            .first()
         )
-        .first()
-    )
+    checked_in, answered_pulse = _check_in_and_pulse(event, user, my_rsvp)
     position = None
     if my_rsvp is not None and my_rsvp.status == RsvpStatus.WAITLISTED:
         ahead = Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).filter(
@@ -119,17 +128,36 @@ def event_detail_for(*, user: User, event_id: int) -> EventDetail:
         is_organiser=organiser,
         can_see_private_details=can_see_private_details(user, event, rsvp_status=status),
         waitlist_position=position,
-        is_checked_in=bool(my_rsvp and my_rsvp.checked_in),
-        has_pulse=bool(my_rsvp and my_rsvp.answered_pulse),
+        is_checked_in=checked_in,
+        has_pulse=answered_pulse,
         self_check_in_open=not event.is_cancelled and is_within(self_check_in_window(event)),
         attendance_open=organiser and not event.is_cancelled and is_within(attendance_window(event)),
     )
 
 
+def _check_in_and_pulse(event: Event, user: User, my_rsvp: Rsvp | None) -> tuple[bool, bool]:
+    """Whether `user` is checked in at `event` and has shared how it went."""
+    if my_rsvp is None:
+        return False, False
+    if hasattr(my_rsvp, "checked_in"):  # annotated by event_detail_for's own query
+        return bool(my_rsvp.checked_in), bool(my_rsvp.answered_pulse)
+    if my_rsvp.status != RsvpStatus.GOING:
+        # Only people going are checked in (and only people checked in share how it went), and nothing moves someone
+        # checked in off "going": cancel, decline and remove all refuse with already_checked_in.
+        return False, False
+    flags = (
+        Attendance.objects.filter(event=event, user_id=user.pk)
+        .annotate(answered_pulse=Exists(Pulse.objects.filter(event=event, user_id=user.pk)))
+        .values_list("answered_pulse", flat=True)
+        .first()
+    )
+    return flags is not None, bool(flags)
+
+
 @dataclass(frozen=True)
 class Attendees:
-    """An event's people for its organisers. Each RSVP has `user` loaded and `checked_in_at` / `check_in_method`
-    (None if not checked in)."""
+    """An event's people for its organisers. Each RSVP has `user` loaded (its id and display name only) and
+    `checked_in_at` / `check_in_method` (None if not checked in)."""
 
     going: list[Rsvp] = field(default_factory=list)
     waitlisted: list[Rsvp] = field(default_factory=list)  # arrival order: first is next for a place
@@ -146,14 +174,17 @@ def attendees_for(*, organiser: User, event: Event, search: str = "") -> Attende
     `search` keeps people whose display name contains it. Refuses not_an_organiser.
     """
     require_organiser(organiser, event)
-    attendance = Attendance.objects.filter(event=OuterRef("event"), user=OuterRef("user"))
     rsvps = (
         Rsvp.objects.filter(event=event, status__in=ACTIVE_RSVP_STATUSES)
         .select_related("user")
+        # The person's check-in at this event, if any, by one LEFT JOIN (at most one row: one per person per event).
         .annotate(
-            checked_in_at=Subquery(attendance.values("checked_in_at")[:1]),
-            check_in_method=Subquery(attendance.values("method")[:1]),
+            here=FilteredRelation("user__attendances", condition=Q(user__attendances__event=event)),
+            checked_in_at=F("here__checked_in_at"),
+            check_in_method=F("here__method"),
         )
+        # Only what the organiser pages, the CSV and the API read: not the whole User row (password hash and all).
+        .only("id", "event_id", "user_id", "status", "queued_at", "created_at", "user__id", "user__display_name")
         .order_by(Lower("user__display_name"), "queued_at", "id")
     )
     search = (search or "").strip()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import cache
 
-from django.utils import dateformat, timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS, WEEKDAYS
 
 from events.models import Event, RsvpStatus
 
@@ -26,22 +29,51 @@ def clock(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
 
 
-def day_words(moment: datetime, *, this_year: int | None = None) -> str:
-    """Friday 4 December (with the year only when it isn't this year)."""
-    local = timezone.localtime(moment)
-    text = dateformat.format(local, "l j F")
-    if local.year != (this_year or timezone.localtime().year):
+@dataclass(frozen=True)
+class Today:
+    """What every date in a list shares, worked out once per list instead of once per date: the current time zone,
+    this year there, and the names of the days and months in the active language."""
+
+    tz: tzinfo
+    year: int
+    weekdays: tuple[str, ...]  # Monday first, as datetime.weekday() counts
+    months: tuple[str, ...]  # January at 1
+
+    @classmethod
+    def now(cls) -> Today:
+        tz = timezone.get_current_timezone()
+        weekdays, months = _day_and_month_names(translation.get_language())
+        return cls(tz=tz, year=timezone.localtime(timezone=tz).year, weekdays=weekdays, months=months)
+
+
+@cache
+def _day_and_month_names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # The names dateformat's "l" and "F" give. Translating one costs microseconds, so each language does it once.
+    weekdays = tuple(str(WEEKDAYS[day]) for day in range(7))
+    months = ("", *(str(MONTHS[month]) for month in range(1, 13)))
+    return weekdays, months
+
+
+def day_words(moment: datetime, *, this_year: int | None = None, today: Today | None = None) -> str:
+    """Friday 4 December (with the year only when it isn't this year). A list passes `today` (Today.now()) once."""
+    today = today or Today.now()
+    local = timezone.localtime(moment, today.tz)
+    text = f"{today.weekdays[local.weekday()]} {local.day} {today.months[local.month]}"
+    if local.year != (this_year or today.year):
         text += f" {local.year}"
     return text
 
 
-def when_in_words(starts_at: datetime, ends_at: datetime) -> str:
-    """'Friday 4 December, 6pm to 8pm', or 'Friday 4 December, 10pm to Saturday 5 December, 2am', in UK time."""
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    this_year = timezone.localtime().year
-    text = f"{day_words(start, this_year=this_year)}, {clock(start)} to "
+def when_in_words(starts_at: datetime, ends_at: datetime, *, today: Today | None = None) -> str:
+    """'Friday 4 December, 6pm to 8pm', or 'Friday 4 December, 10pm to Saturday 5 December, 2am', in UK time.
+
+    A list passes `today` (Today.now()), worked out once for all its rows.
+    """
+    today = today or Today.now()
+    start, end = timezone.localtime(starts_at, today.tz), timezone.localtime(ends_at, today.tz)
+    text = f"{day_words(start, today=today)}, {clock(start)} to "
     if end.date() != start.date():
-        text += f"{day_words(end, this_year=this_year)}, "
+        text += f"{day_words(end, today=today)}, "
     return text + clock(end)
 
 

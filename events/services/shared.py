@@ -24,7 +24,10 @@ def lock_event(event_id: int) -> Event:
 
 
 def lock_rsvp(*, event: Event, user: User) -> Rsvp | None:
-    return Rsvp.objects.select_for_update().filter(event=event, user=user).first()
+    rsvp = Rsvp.objects.select_for_update().filter(event=event, user=user).first()
+    if rsvp is not None:
+        rsvp.event = event  # the locked row, so the caller reads its counts as the service leaves them, with no query
+    return rsvp
 
 
 def event_path(event: Event | int) -> str:
