@@ -207,3 +207,21 @@ def test_reply_react_edit_and_delete_reach_the_other_person_live(open_as, make_u
     robin_page.once("dialog", lambda dialog: dialog.accept())
     _messages(robin_page, "see you at 7").get_by_role("button", name="Delete your message").click()
     expect(kai_page.locator(".chat-placeholder", has_text="Message deleted")).to_have_count(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_older_messages_load_when_asked(open_as, make_user, group, add_member):
+    robin = make_user(display_name="Robin")
+    add_member(group, robin)
+    room = room_for_group(group=group)
+    Message.objects.bulk_create(Message(room=room, author=robin, body=f"Old news {n:02d}") for n in range(60))
+
+    page = open_as(robin)
+    page.goto(f"/chat/{room.pk}/")
+    expect(page.locator("#chat")).to_have_attribute("data-connection", "live")
+    expect(page.locator(".chat-message")).to_have_count(50)
+
+    page.get_by_role("button", name="Show older messages").click()
+    expect(page.locator(".chat-message")).to_have_count(60)
+    expect(page.locator(".chat-message").first).to_contain_text("Old news 00")
+    expect(page.get_by_role("button", name="Show older messages")).to_be_hidden()
