@@ -12,6 +12,7 @@ import logging
 import time
 from collections import deque
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -24,6 +25,7 @@ from messaging.protocol import (
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_RATE_LIMITED,
     CLOSE_SUSPENDED,
+    CLOSE_TOO_SLOW,
     Frame,
     ProtocolError,
     parse_frame,
@@ -79,15 +81,15 @@ class SocketConsumer(AsyncWebsocketConsumer):
     # --- the hot path: forwarding broadcasts --------------------------------------------------------------------------
 
     async def dispatch(self, message):
-        # AsyncConsumer.dispatch pays a thread hop to close old database connections before every handler.
-        # Forwarding a pre-encoded frame touches no database, so it skips that hop (it is the hot path).
-        if message.get("type") == "forward.frame":
-            if message["text"] == realtime.ACCESS_CHANGED_TEXT:
-                await super().dispatch({"type": "access.changed"})
-                return
-            await self.forward_frame(message)
-            return
-        await super().dispatch(message)
+        # AsyncConsumer.dispatch hops to the database thread (`aclose_old_connections()`) before every handler, and
+        # that hop queues behind everyone else's database work. Every handler here that touches the database does so
+        # in database_sync_to_async, which closes old connections itself, so the hop is skipped for all of them.
+        if message.get("type") == "forward.frame" and message["text"] == realtime.ACCESS_CHANGED_TEXT:
+            message = {"type": "access.changed"}
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def forward_frame(self, event):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
@@ -99,6 +101,12 @@ class SocketConsumer(AsyncWebsocketConsumer):
             if replayed is not None and event.get("message_id") in replayed:
                 return  # already sent in the replay that started this subscription
         await self.send(text_data=event["text"])
+
+    async def channel_overflow(self, event):
+        """This socket fell too far behind its broadcasts (messaging.layers). Close with 4408 rather than drop
+        frames silently: the client reconnects and `subscribe` with `after` replays what it missed."""
+        self.closing = True
+        await self.close(code=CLOSE_TOO_SLOW)
 
     # --- client frames ------------------------------------------------------------------------------------------------
 

@@ -60,3 +60,20 @@ async def test_expired_messages_are_still_cleaned_up_but_not_on_every_call(monke
         await layer.group_send("g", {"type": "x"})
 
     assert calls == [1]  # once, then not again within clean_every
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fresh_channel_layer")
+async def test_a_socket_told_it_overflowed_closes_with_4408_so_the_client_reconnects_and_catches_up(
+    in_group, room, open_socket
+):
+    from channels.layers import get_channel_layer
+
+    from community.realtime import user_group_name
+
+    socket = await open_socket(in_group)
+    await socket.subscribe(room.pk)
+    await get_channel_layer().group_send(user_group_name(in_group.pk), dict(OVERFLOW_EVENT))
+
+    closed = await socket.communicator.receive_output(timeout=3)
+    assert closed == {"type": "websocket.close", "code": 4408}
