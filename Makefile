@@ -36,3 +36,9 @@ clean:
 .PHONY: bench
 bench: $(STAMP)
 	$(PY) -m bench.events_bench
+
+# The chat fan-out benchmark (bench/README.md, "The chat benchmark"): product, tutorial baseline and bare floor on
+# the in-memory layer (SQLite) and on Redis (PostgreSQL); writes its section of docs/benchmarks.md.
+.PHONY: bench-chat
+bench-chat: $(STAMP)
+	$(PY) -m bench.chat_bench

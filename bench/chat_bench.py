@@ -48,6 +48,8 @@ BENCH_DATABASE = "here_and_now_chat_bench"
 SATURATION_P99_MS = 500.0
 RAMP = (250, 500, 1000, 2000, 3000, 4500, 6500, 9000, 12500, 17500, 25000, 35000, 50000)
 MARK = re.compile(r"~(\d+)~(\d+)~(\d+)~([\d.]+)~")
+MESSAGE_ID = re.compile(r'"message":\{"id":(\d+)')
+TOO_SLOW = 4408
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -209,6 +211,9 @@ class BenchClient:
         self.subscribed = asyncio.Event()
         self.reader: asyncio.Task | None = None
         self.retries = 0
+        self.reconnects = 0  # closed with 4408 (too slow) and caught up
+        self.last_id = 0
+        self.closing = False
 
     async def connect(self) -> None:
         """Open the socket; a handshake the server drops (it gives up after 5 s under load) is tried again."""
@@ -246,6 +251,7 @@ class BenchClient:
 
     def start_phase(self, phase: int) -> None:
         self.phase = phase
+        self.reconnects = 0
         self.got = Received()
 
     async def send(self, phase: int, sender: int, seq: int) -> None:
@@ -271,6 +277,8 @@ class BenchClient:
                     elif '"type":"error"' in text:
                         self.got.errors += 1
                     continue
+                if self.kind == "product":
+                    self.last_id = max(self.last_id, int(MESSAGE_ID.search(text).group(1)))
                 phase, sender, seq, sent_at = found.groups()
                 if int(phase) != self.phase:
                     continue  # a replay of an earlier phase
@@ -284,8 +292,15 @@ class BenchClient:
                 got.last_at = now
         except Exception:  # noqa: S110 - a closed socket ends the reader; missing messages then count as lost
             pass
+        if self.kind == "product" and self.socket.close_code == TOO_SLOW and not self.closing:
+            # What a real client does: reconnect and catch up with `after` (docs/realtime.md).
+            self.reconnects += 1
+            self.subscribed.clear()
+            await self.connect()
+            await self.socket.send(json.dumps({"type": "subscribe", "room": self.room, "after": self.last_id}))
 
     async def close(self) -> None:
+        self.closing = True
         if self.socket is not None:
             await self.socket.close()
         if self.reader is not None:
@@ -319,6 +334,7 @@ class PhaseResult:
     lost: int
     duplicates: int
     errors: int
+    reconnects: int
     p50_ms: float
     p99_ms: float
     max_ms: float
@@ -381,6 +397,7 @@ async def run_phase(
         lost=max(0, expected - delivered),
         duplicates=sum(client.got.duplicates for client in clients),
         errors=sum(client.got.errors for client in clients),
+        reconnects=sum(client.reconnects for client in clients),
         p50_ms=percentile(latencies, 0.50) * 1000,
         p99_ms=percentile(latencies, 0.99) * 1000,
         max_ms=max(latencies, default=0.0) * 1000,
@@ -566,7 +583,12 @@ def _targets(layer: str, servers: dict, arguments) -> list[str]:
     return [
         f"Targets for the product ({layer}):",
         "",
-        f"- saturated at least {factor}× the tutorial: {ratio:.1f}× — {mark(ratio >= factor)}",
+        (
+            f"- saturated at least {factor}× the tutorial: {ratio:.1f}× — {mark(ratio >= factor)}"
+            if baseline["saturated"] and product["saturated"]
+            else f"- saturated at least {factor}× the tutorial: not measurable in this run (a server held at no "
+            "ramp step) — **missed**"
+        ),
         f"- p99 at most 100 ms at {_n(arguments.fixed_rate)}/s: {fixed['p99_ms']:.1f} ms — "
         f"{mark(fixed['p99_ms'] <= 100)}",
         f"- zero lost messages in every run: {product['lost_total']:,} lost — {mark(product['lost_total'] == 0)}",
