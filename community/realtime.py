@@ -21,3 +21,14 @@ def send_to_user(user_id: int, frame: dict) -> None:
         return
     text = json.dumps(frame, default=str)
     async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "forward.frame", "text": text})
+
+
+def access_changed_on_commit(user_id: int) -> None:
+    """After this transaction commits, the person's open sockets re-check what they may read.
+
+    Services call this whenever a change can take a room away from someone (leaving a group, no longer going to an
+    event, a new site role), so a socket never keeps streaming a room its owner may no longer see.
+    """
+    from django.db import transaction
+
+    transaction.on_commit(lambda: send_to_user(user_id, {"type": "access.changed"}), robust=True)

@@ -114,8 +114,7 @@ def _not_a_member() -> Conflict:
 def _changed(actor: User, user: User, group: Group) -> None:
     permissions.forget_membership(actor, group)
     permissions.forget_membership(user, group)
-    # The person's open sockets re-check what they may read (chat leaves rooms they can no longer see).
-    transaction.on_commit(lambda: realtime.send_to_user(user.pk, {"type": "access.changed"}), robust=True)
+    realtime.access_changed_on_commit(user.pk)
 
 
 # --- joining and leaving ---------------------------------------------------------------------------

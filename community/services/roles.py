@@ -8,6 +8,7 @@ from django.urls import reverse
 from community import permissions
 from community.errors import Conflict, Forbidden, InvalidInput
 from community.models import SiteRole, User
+from community.realtime import access_changed_on_commit
 from community.services.audit import audit_record
 from community.services.notifications import notify
 
@@ -57,6 +58,7 @@ def user_set_site_role(*, actor: User, user: User, role: str) -> User:
             "is happy to help.",
             url=reverse("community:profile-edit"),
         )
+        access_changed_on_commit(locked.pk)
     return locked
 
 

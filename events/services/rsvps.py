@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from community.errors import Conflict, NotFound
 from community.models import User
-from community.realtime import send_to_user
+from community.realtime import access_changed_on_commit
 from community.services.audit import audit_record
 from community.services.notifications import notify, notify_many
 from events.models import Attendance, Event, Rsvp, RsvpMode, RsvpStatus
@@ -119,9 +119,7 @@ def promote_from_waitlist(event: Event) -> list[Rsvp]:
 
 def _save_status(rsvp: Rsvp, *, status: str, decided_by: User | None = None, requeue: bool = False) -> None:
     if rsvp.status == RsvpStatus.GOING and status != RsvpStatus.GOING:
-        # The person's open sockets re-check what they may read (chat leaves the event's room).
-        user_id = rsvp.user_id
-        transaction.on_commit(lambda: send_to_user(user_id, {"type": "access.changed"}), robust=True)
+        access_changed_on_commit(rsvp.user_id)  # chat leaves the event's room on their open sockets
     rsvp.status = status
     rsvp.decided_by = decided_by
     fields = ["status", "decided_by", "updated_at"]

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 
 from community.models import MembershipStatus, User
 from community.services.memberships import membership_leave, membership_remove
+from community.services.roles import user_set_site_role
 from events.services.rsvps import rsvp_cancel
 from messaging.models import Message
 from messaging.services.messages import message_send
@@ -97,6 +98,16 @@ async def test_being_removed_from_the_group_ends_the_subscription_at_once(in_gro
     while not await socket.nothing():  # a notification about the removal may come too; no room frames
         frame = await socket.receive()
         assert frame["type"] == "notification", frame
+
+
+async def test_a_moderator_who_stops_being_one_leaves_rooms_they_only_read_as_moderator(moderator, staff, room,
+                                                                                         open_socket):  # fmt: skip
+    socket = await open_socket(moderator)
+    await socket.subscribe(room.pk)
+
+    await run(lambda: user_set_site_role(actor=staff, user=moderator, role="member"))
+
+    assert (await socket.receive_type("room.left"))["room"] == room.pk
 
 
 async def test_leaving_ends_the_subscription_in_every_tab(in_group, group, room, open_socket):
