@@ -108,7 +108,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Our in-memory layer: O(recipients) per broadcast, and a full queue closes that socket (4408) rather than
+    # silently dropping messages; see messaging/layers.py.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "messaging.layers.InMemoryChannelLayer"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "here-and-now",
