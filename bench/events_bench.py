@@ -489,7 +489,15 @@ def _machine(results: dict[str, dict], started: float) -> dict:
         text=True,
         check=False,  # noqa: S607
     ).stdout.strip()
+    changed = subprocess.run(  # noqa: S603
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", "events", "community", "config"],  # noqa: S607
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split("\n")
     return {
+        "uncommitted": [line[3:] for line in changed if line.strip()],
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "cores": os.cpu_count(),
         "cpu": cpu,

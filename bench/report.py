@@ -150,7 +150,9 @@ def markdown(results: dict[str, dict], machine: dict, *, quick: bool = False) ->
         "stack: middleware, token authentication, permissions, selectors, serializers, JSON), with no web server "
         "or network in front.",
         "",
-        f"- Run: {machine['date']}, commit `{machine['commit']}`, {machine['run_seconds']:.0f} s for everything"
+        f"- Run: {machine['date']}, commit `{machine['commit']}`"
+        + (f" plus uncommitted changes to {', '.join(machine['uncommitted'])}" if machine.get("uncommitted") else "")
+        + f", {machine['run_seconds']:.0f} s for everything"
         + (" (**--quick: small data, short budgets; not a real measurement**)" if quick else ""),
         f"- Machine: {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "
         f"Django {machine['django']}, SQLite {machine['sqlite']}, PostgreSQL {machine['postgresql']}",
