@@ -37,7 +37,16 @@ from events.models import (
     SeriesFrequency,
 )
 from events.organiser_tools import ATTENDEE_ACTIONS, attendee_person, attendees_csv
-from events.selectors import Attendees, attendees_for, event_detail_for, upcoming_events_for
+from events.selectors import (
+    AttendeeRow,
+    Attendees,
+    EventListRow,
+    attendee_rows_for,
+    attendees_for,
+    event_detail_for,
+    event_list_rows,
+    upcoming_events_for,
+)
 from events.services.announcements import event_announce
 from events.services.checkin import self_check_in, self_check_in_window
 from events.services.events import SCOPES, event_cancel, event_create, event_update
@@ -217,62 +226,63 @@ def _strings(values: list | None) -> list | None:
     return None if values is None else [None if value is None else str(value) for value in values]
 
 
-def event_list_items(events: Iterable[Event], *, user: User) -> list[dict]:
-    """What EventOutputSerializer(events, many=True) gives, for events from upcoming_events_for (group loaded,
-    `my_rsvp_status` annotated). The time zone and today are looked up once for the whole list."""
+def event_list_items(rows: Iterable[tuple]) -> list[dict]:
+    """What EventOutputSerializer(events, many=True) gives, for rows from event_list_rows (in EventListRow's order).
+    The time zone and today are looked up once for the whole list."""
     today = Today.now()
     tz = today.tz
     items = []
-    for event in events:
-        my_status = getattr(event, "my_rsvp_status", None)
-        private = permissions.can_see_private_details(user, event, rsvp_status=my_status or "")
+    for row in map(EventListRow._make, rows):
+        private = permissions.listed_event_shows_private_details(
+            is_organiser=row.is_organiser, rsvp_status=row.my_rsvp_status
+        )
         items.append(
             {
-                "id": event.pk,
-                "url": event_path(event),
-                "group": {"slug": event.group.slug, "name": event.group.name},
-                "series_id": event.series_id,
-                "title": event.title,
-                "description": event.description,
-                "category": event.category,
-                "destination_areas": _strings(event.destination_areas),
-                "starts_at": api_datetime(event.starts_at, tz),
-                "ends_at": api_datetime(event.ends_at, tz),
-                "when": when_in_words(event.starts_at, event.ends_at, today=today),
-                "is_online": bool(event.is_online),
-                "area": event.area,
-                "venue_address": event.venue_address if private else None,
-                "joining_link": event.joining_link if private else None,
-                "accessibility_info": event.accessibility_info,
-                "capacity": event.capacity,
-                "going_count": event.going_count,
-                "places_left": places_left(event),
-                "rsvp_mode": event.rsvp_mode,
-                "rsvp_closes_at": api_datetime(event.rsvp_closes_at, tz),
-                "status": event.status,
-                "visibility": event.visibility,
-                "cancelled_at": api_datetime(event.cancelled_at, tz),
-                "cancel_reason": event.cancel_reason,
-                "my_rsvp_status": None if my_status is None else str(my_status),
-                "is_organiser": permissions.can_organise_event(user, event),
+                "id": row.id,
+                "url": event_path(row.id),
+                "group": {"slug": row.group_slug, "name": row.group_name},
+                "series_id": row.series_id,
+                "title": row.title,
+                "description": row.description,
+                "category": row.category,
+                "destination_areas": _strings(row.destination_areas),
+                "starts_at": api_datetime(row.starts_at, tz),
+                "ends_at": api_datetime(row.ends_at, tz),
+                "when": when_in_words(row.starts_at, row.ends_at, today=today),
+                "is_online": bool(row.is_online),
+                "area": row.area,
+                "venue_address": row.venue_address if private else None,
+                "joining_link": row.joining_link if private else None,
+                "accessibility_info": row.accessibility_info,
+                "capacity": row.capacity,
+                "going_count": row.going_count,
+                "places_left": places_left(row),  # reads capacity and going_count, as on an Event
+                "rsvp_mode": row.rsvp_mode,
+                "rsvp_closes_at": api_datetime(row.rsvp_closes_at, tz),
+                "status": row.status,
+                "visibility": row.visibility,
+                "cancelled_at": api_datetime(row.cancelled_at, tz),
+                "cancel_reason": row.cancel_reason,
+                "my_rsvp_status": None if row.my_rsvp_status is None else str(row.my_rsvp_status),
+                "is_organiser": bool(row.is_organiser),
             }
         )
     return items
 
 
 def attendees_body(event: Event, attendees: Attendees) -> dict:
-    """What EventAttendeesOutputSerializer gives for an event's attendees (from attendees_for)."""
+    """What EventAttendeesOutputSerializer gives for an event's attendees (AttendeeRows from attendee_rows_for)."""
     tz = timezone.get_current_timezone()
 
-    def person(rsvp: Rsvp) -> dict:
+    def person(row: AttendeeRow) -> dict:
         return {
-            "user_id": rsvp.user_id,
-            "display_name": rsvp.user.display_name,
-            "status": rsvp.status,
-            "rsvp_at": api_datetime(rsvp.created_at, tz),
-            "queued_at": api_datetime(rsvp.queued_at, tz),
-            "checked_in_at": api_datetime(rsvp.checked_in_at, tz),
-            "check_in_method": rsvp.check_in_method,
+            "user_id": row.user_id,
+            "display_name": row.display_name,
+            "status": row.status,
+            "rsvp_at": api_datetime(row.created_at, tz),
+            "queued_at": api_datetime(row.queued_at, tz),
+            "checked_in_at": api_datetime(row.checked_in_at, tz),
+            "check_in_method": row.check_in_method,
         }
 
     return {
@@ -401,9 +411,8 @@ def _list_response(view: APIView, request, *, group=None) -> Response:
         mine=query.get("mine", False),
     )
     paginator = EventPagination()
-    page = paginator.paginate_queryset(events, request, view=view)
-    community_permissions.remember_memberships(request.user, {event.group_id for event in page})
-    return paginator.get_paginated_response(event_list_items(page, user=request.user))
+    page = paginator.paginate_queryset(event_list_rows(events, user=request.user), request, view=view)
+    return paginator.get_paginated_response(event_list_items(page))
 
 
 # --- lists and planning ---------------------------------------------------------------------------------------------
@@ -576,7 +585,7 @@ class EventAttendeesApi(APIView):
     def get(self, request, event_id: int):
         event = permissions.access_event_as_organiser(user=request.user, event_id=event_id)
         search = request.query_params.get("search", "")[:40]
-        attendees = attendees_for(organiser=request.user, event=event, search=search)
+        attendees = attendee_rows_for(organiser=request.user, event=event, search=search)
         return Response(attendees_body(event, attendees))
 
 

@@ -11,11 +11,11 @@ Who sees the exact address and joining link: people going, and organisers.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from community.errors import Forbidden, NotFound
 from community.models import Group, Membership, SiteRole, User
-from community.permissions import can_lead_group, is_active_member, is_moderator_or_staff
+from community.permissions import can_lead_group, is_active_member, is_moderator_or_staff, is_site_staff
 from events.models import Event, EventVisibility, RsvpStatus
 
 
@@ -61,6 +61,16 @@ def can_organise_event(user: User, event: Event) -> bool:
     return _is_active_person(user) and can_lead_group(user, event.group)
 
 
+def organised_by(user: User) -> Exists | Value:
+    """can_organise_event as a query expression, for lists: true on the events `user` organises (the group's active
+    peer leaders, and staff)."""
+    if not _is_active_person(user):
+        return Value(False, output_field=BooleanField())
+    if is_site_staff(user):
+        return Value(True, output_field=BooleanField())
+    return Exists(Membership.objects.leaders().filter(user_id=user.pk, group_id=OuterRef("group_id")))
+
+
 def can_create_event_in(user: User, group: Group) -> bool:
     """The same people who organise a group's events create them: its peer leaders and staff."""
     return _is_active_person(user) and can_lead_group(user, group)
@@ -95,6 +105,12 @@ def can_see_private_details(user: User, event: Event, *, rsvp_status: str | None
     if rsvp_status is None:
         rsvp_status = event.rsvps.filter(user=user).values_list("status", flat=True).first()
     return rsvp_status == RsvpStatus.GOING and can_see_event(user, event)
+
+
+def listed_event_shows_private_details(*, is_organiser: bool, rsvp_status: str | None) -> bool:
+    """can_see_private_details for one row of visible_events(user) annotated with organised_by(user): the user can
+    see every such event, so it comes down to organisers, and people going."""
+    return is_organiser or rsvp_status == RsvpStatus.GOING
 
 
 def can_rsvp(user: User, event: Event) -> bool:

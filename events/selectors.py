@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
@@ -16,6 +18,7 @@ from events.permissions import (
     access_event,
     can_organise_event,
     can_see_private_details,
+    organised_by,
     require_organiser,
     visible_events,
 )
@@ -75,6 +78,50 @@ def upcoming_events_for(
     if not include_cancelled:
         events = events.filter(status=EventStatus.SCHEDULED)
     return events
+
+
+class EventListRow(NamedTuple):
+    """One event of a list as plain values, for answers that only write them out (the API's list)."""
+
+    id: int
+    group_slug: str
+    group_name: str
+    series_id: int | None
+    title: str
+    description: str
+    category: str
+    destination_areas: list
+    starts_at: datetime
+    ends_at: datetime
+    is_online: bool
+    area: str
+    venue_address: str
+    joining_link: str
+    accessibility_info: str
+    capacity: int | None
+    going_count: int
+    rsvp_mode: str
+    rsvp_closes_at: datetime | None
+    status: str
+    visibility: str
+    cancelled_at: datetime | None
+    cancel_reason: str
+    my_rsvp_status: str | None
+    is_organiser: bool
+
+
+EVENT_LIST_ROW_COLUMNS = (
+    *("id", "group__slug", "group__name", "series_id", "title", "description", "category", "destination_areas"),
+    *("starts_at", "ends_at", "is_online", "area", "venue_address", "joining_link", "accessibility_info", "capacity"),
+    *("going_count", "rsvp_mode", "rsvp_closes_at", "status", "visibility", "cancelled_at", "cancel_reason"),
+    *("my_rsvp_status", "is_organiser"),
+)  # in EventListRow's order
+
+
+def event_list_rows(events: QuerySet[Event], *, user: User) -> QuerySet:
+    """`events` (from upcoming_events_for(user=user)) as tuples in EventListRow's order, each with whether `user`
+    organises it, still one query: no model instances to build and no membership to look up per row."""
+    return events.annotate(is_organiser=organised_by(user)).values_list(*EVENT_LIST_ROW_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -154,18 +201,63 @@ def _check_in_and_pulse(event: Event, user: User, my_rsvp: Rsvp | None) -> tuple
     return flags is not None, bool(flags)
 
 
+class AttendeeRow(NamedTuple):
+    """One person on an event's lists as plain values, for answers that only write them out (the API)."""
+
+    id: int  # the RSVP's
+    user_id: int
+    display_name: str
+    status: str
+    queued_at: datetime
+    created_at: datetime
+    checked_in_at: datetime | None
+    check_in_method: str | None
+
+
 @dataclass(frozen=True)
 class Attendees:
-    """An event's people for its organisers. Each RSVP has `user` loaded (its id and display name only) and
-    `checked_in_at` / `check_in_method` (None if not checked in)."""
+    """An event's people for its organisers: RSVPs (attendees_for: `user` loaded, its id and display name only) or
+    AttendeeRows (attendee_rows_for), each with `checked_in_at` / `check_in_method` (None if not checked in)."""
 
-    going: list[Rsvp] = field(default_factory=list)
-    waitlisted: list[Rsvp] = field(default_factory=list)  # arrival order: first is next for a place
-    pending: list[Rsvp] = field(default_factory=list)  # oldest request first
+    going: list[Rsvp | AttendeeRow] = field(default_factory=list)
+    waitlisted: list[Rsvp | AttendeeRow] = field(default_factory=list)  # arrival order: first is next for a place
+    pending: list[Rsvp | AttendeeRow] = field(default_factory=list)  # oldest request first
 
     @property
     def checked_in_count(self) -> int:
         return sum(1 for rsvp in self.going if rsvp.checked_in_at is not None)
+
+
+def _attendee_rsvps(*, organiser: User, event: Event, search: str) -> QuerySet[Rsvp]:
+    require_organiser(organiser, event)
+    rsvps = (
+        Rsvp.objects.filter(event=event, status__in=ACTIVE_RSVP_STATUSES)
+        # The person's check-in at this event, if any, by one LEFT JOIN (at most one row: one per person per event).
+        .annotate(
+            here=FilteredRelation("user__attendances", condition=Q(user__attendances__event=event)),
+            checked_in_at=F("here__checked_in_at"),
+            check_in_method=F("here__method"),
+        )
+        .order_by(Lower("user__display_name"), "queued_at", "id")
+    )
+    search = (search or "").strip()
+    if search:
+        rsvps = rsvps.filter(user__display_name__icontains=search)
+    return rsvps
+
+
+def _grouped(people: Iterable[Rsvp | AttendeeRow]) -> Attendees:
+    result = Attendees()
+    lists = {
+        RsvpStatus.GOING: result.going,
+        RsvpStatus.WAITLISTED: result.waitlisted,
+        RsvpStatus.PENDING: result.pending,
+    }
+    for person in people:
+        lists[person.status].append(person)
+    result.waitlisted.sort(key=lambda person: (person.queued_at, person.id))
+    result.pending.sort(key=lambda person: (person.queued_at, person.id))
+    return result
 
 
 def attendees_for(*, organiser: User, event: Event, search: str = "") -> Attendees:
@@ -173,33 +265,29 @@ def attendees_for(*, organiser: User, event: Event, search: str = "") -> Attende
 
     `search` keeps people whose display name contains it. Refuses not_an_organiser.
     """
-    require_organiser(organiser, event)
     rsvps = (
-        Rsvp.objects.filter(event=event, status__in=ACTIVE_RSVP_STATUSES)
+        _attendee_rsvps(organiser=organiser, event=event, search=search)
         .select_related("user")
-        # The person's check-in at this event, if any, by one LEFT JOIN (at most one row: one per person per event).
-        .annotate(
-            here=FilteredRelation("user__attendances", condition=Q(user__attendances__event=event)),
-            checked_in_at=F("here__checked_in_at"),
-            check_in_method=F("here__method"),
-        )
-        # Only what the organiser pages, the CSV and the API read: not the whole User row (password hash and all).
+        # Only what the organiser pages and the CSV read: not the whole User row (password hash and all).
         .only("id", "event_id", "user_id", "status", "queued_at", "created_at", "user__id", "user__display_name")
-        .order_by(Lower("user__display_name"), "queued_at", "id")
     )
-    search = (search or "").strip()
-    if search:
-        rsvps = rsvps.filter(user__display_name__icontains=search)
-    result = Attendees()
-    for rsvp in rsvps:
-        {
-            RsvpStatus.GOING: result.going,
-            RsvpStatus.WAITLISTED: result.waitlisted,
-            RsvpStatus.PENDING: result.pending,
-        }[rsvp.status].append(rsvp)
-    result.waitlisted.sort(key=lambda rsvp: (rsvp.queued_at, rsvp.pk))
-    result.pending.sort(key=lambda rsvp: (rsvp.queued_at, rsvp.pk))
-    return result
+    return _grouped(rsvps)
+
+
+def attendee_rows_for(*, organiser: User, event: Event, search: str = "") -> Attendees:
+    """The same people in the same order as attendees_for, as AttendeeRows: no model instances to build, for the API
+    (a list of 200 people costs a few milliseconds less). Refuses not_an_organiser."""
+    rows = _attendee_rsvps(organiser=organiser, event=event, search=search).values_list(
+        "id",
+        "user_id",
+        "user__display_name",
+        "status",
+        "queued_at",
+        "created_at",
+        "checked_in_at",
+        "check_in_method",
+    )  # in AttendeeRow's order
+    return _grouped(map(AttendeeRow._make, rows))
 
 
 def events_organised_by(*, user: User, include_past: bool = False, now: datetime | None = None) -> QuerySet[Event]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS, WEEKDAYS
 
 from events.models import Event, RsvpStatus
+
+if TYPE_CHECKING:
+    from events.selectors import EventListRow
 
 FEELING_WORDS = {1: "Really low", 2: "Low", 3: "OK", 4: "Good", 5: "Great"}
 
@@ -77,7 +81,7 @@ def when_in_words(starts_at: datetime, ends_at: datetime, *, today: Today | None
     return text + clock(end)
 
 
-def places_left(event: Event) -> int | None:
+def places_left(event: Event | EventListRow) -> int | None:
     """Free places, or None when there is no limit. Never below 0 (capacity may be lowered below those going)."""
     if event.capacity is None:
         return None

@@ -10,13 +10,15 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone, translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from community.models import MembershipRole, User
+from community.errors import Forbidden
+from community.models import MembershipRole, MembershipStatus, SiteRole, User
 from events.api_events import (
     EventAttendeesOutputSerializer,
     EventOutputSerializer,
@@ -27,6 +29,7 @@ from events.api_events import (
 from events.models import (
     Attendance,
     CheckInMethod,
+    Event,
     EventSeries,
     EventStatus,
     EventVisibility,
@@ -36,7 +39,19 @@ from events.models import (
     RsvpStatus,
     SeriesFrequency,
 )
-from events.selectors import attendees_for, event_detail_for, upcoming_events_for
+from events.permissions import (
+    can_organise_event,
+    can_see_private_details,
+    listed_event_shows_private_details,
+    organised_by,
+)
+from events.selectors import (
+    attendee_rows_for,
+    attendees_for,
+    event_detail_for,
+    event_list_rows,
+    upcoming_events_for,
+)
 from events.services.rsvps import rsvp_going
 from events.wording import Today, day_words, when_in_words
 from tests.events.domain_factories import london, make_event, make_rsvp
@@ -141,14 +156,15 @@ def test_event_list_items_equal_the_serializer_on_a_mixed_page(request, mixed_pa
     user = request.getfixturevalue(viewer)
     events = list(upcoming_events_for(user=user))
     assert len(events) >= 8
-    fast = event_list_items(events, user=user)
+    fast = event_list_items(event_list_rows(upcoming_events_for(user=user), user=user))
     slow = serializer_output(events, user)
     assert fast == slow
     assert as_json(fast) == as_json(slow)  # the same keys in the same order, the same JSON
 
 
 def test_the_mixed_page_has_every_kind_of_row(mixed_page, robin):
-    items = {item["title"]: item for item in event_list_items(upcoming_events_for(user=robin), user=robin)}
+    rows = event_list_rows(upcoming_events_for(user=robin), user=robin)
+    items = {item["title"]: item for item in event_list_items(rows)}
     assert items["Pizza night"]["venue_address"] == "12 Secret Street" and items["Pizza night"]["series_id"]
     assert items["Climbing"]["my_rsvp_status"] == "waitlisted" and items["Climbing"]["venue_address"] is None
     assert items["Cooking"]["my_rsvp_status"] == "pending"
@@ -162,6 +178,37 @@ def test_the_mixed_page_has_every_kind_of_row(mixed_page, robin):
     assert summer["starts_at"].endswith("+01:00") and str(timezone.localtime().year + 1) in summer["when"]
 
 
+@pytest.fixture
+def everyone(robin, leader, staff, moderator, evaluator, make_user, make_group, add_member, group):
+    """Every kind of person the organiser rule tells apart."""
+    other_leader = make_user(display_name="Other leader")
+    add_member(make_group(), other_leader, role=MembershipRole.LEADER)
+    paused_leader = make_user(display_name="Paused leader")
+    add_member(group, paused_leader, role=MembershipRole.LEADER, status=MembershipStatus.PENDING)
+    gone_leader = make_user(display_name="Gone leader")
+    add_member(group, gone_leader, role=MembershipRole.LEADER)
+    gone_leader.is_active = False
+    gone_leader.save(update_fields=["is_active"])
+    gone_staff = make_user(role=SiteRole.STAFF, display_name="Gone staff", is_active=False)
+    return [robin, leader, staff, moderator, evaluator, other_leader, paused_leader, gone_leader, gone_staff]
+
+
+def test_organised_by_is_the_same_rule_as_can_organise_event(everyone, mixed_page, book_club):
+    events = list(Event.objects.all())
+    for user in [*everyone, AnonymousUser()]:
+        marked = dict(Event.objects.annotate(organises=organised_by(user)).values_list("id", "organises"))
+        assert marked == {event.pk: can_organise_event(user, event) for event in events}, user
+
+
+def test_a_listed_event_shows_private_details_by_the_same_rule(everyone, mixed_page, book_club):
+    for user in everyone:
+        for event, row in zip(
+            upcoming_events_for(user=user), event_list_rows(upcoming_events_for(user=user), user=user), strict=True
+        ):
+            shown = listed_event_shows_private_details(is_organiser=row[-1], rsvp_status=row[-2])
+            assert shown == can_see_private_details(user, event, rsvp_status=event.my_rsvp_status or ""), user
+
+
 @pytest.mark.parametrize("viewer", ["robin", "staff"])
 def test_the_list_endpoint_answers_what_the_serializer_gives(request, api_as, mixed_page, book_club, viewer):
     user = request.getfixturevalue(viewer)
@@ -170,6 +217,20 @@ def test_the_list_endpoint_answers_what_the_serializer_gives(request, api_as, mi
         assert response.status_code == 200
         expected = serializer_output(upcoming_events_for(user=user, group=group), user)
         assert response.json()["results"] == json.loads(as_json(expected))
+
+
+@pytest.mark.parametrize("viewer", ["robin", "staff"])
+def test_the_list_reads_no_column_it_left_out(request, api_as, mixed_page, viewer):
+    """The list loads only the columns it writes out: reading another one would cost a query per event."""
+    user = request.getfixturevalue(viewer)
+
+    def queries(page_size: int) -> int:
+        client = api_as(User.objects.get(pk=user.pk))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{API}events/?page_size={page_size}").status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(1) == queries(50)
 
 
 # --- the attendee list ----------------------------------------------------------------------------------------------
@@ -217,15 +278,34 @@ def serializer_attendees(event, attendees) -> dict:
 
 @pytest.mark.parametrize("search", ["", "w", "zz"])
 def test_attendees_body_equals_the_serializer(full_event, leader, search):
-    attendees = attendees_for(organiser=leader, event=full_event, search=search)
-    fast = attendees_body(full_event, attendees)
-    slow = serializer_attendees(full_event, attendees)
+    fast = attendees_body(full_event, attendee_rows_for(organiser=leader, event=full_event, search=search))
+    slow = serializer_attendees(full_event, attendees_for(organiser=leader, event=full_event, search=search))
     assert fast == slow
     assert as_json(fast) == as_json(slow)
 
 
+@pytest.mark.parametrize("search", ["", "w"])
+def test_attendee_rows_are_the_same_people_in_the_same_order_as_the_rsvps(full_event, leader, search):
+    rows = attendee_rows_for(organiser=leader, event=full_event, search=search)
+    rsvps = attendees_for(organiser=leader, event=full_event, search=search)
+    for name in ("going", "waitlisted", "pending"):
+        expected = [
+            (r.id, r.user_id, r.user.display_name, r.status, r.queued_at, r.created_at, r.checked_in_at)
+            for r in getattr(rsvps, name)
+        ]
+        assert [row[:7] for row in getattr(rows, name)] == expected
+        assert [row.check_in_method for row in getattr(rows, name)] == [r.check_in_method for r in getattr(rsvps, name)]
+    assert rows.checked_in_count == rsvps.checked_in_count
+
+
+def test_attendee_rows_only_for_organisers(full_event, robin):
+    with pytest.raises(Forbidden) as error:
+        attendee_rows_for(organiser=robin, event=full_event)
+    assert error.value.code == "not_an_organiser"
+
+
 def test_attendees_body_has_every_kind_of_person(full_event, leader):
-    body = attendees_body(full_event, attendees_for(organiser=leader, event=full_event))
+    body = attendees_body(full_event, attendee_rows_for(organiser=leader, event=full_event))
     assert [(p["display_name"], p["check_in_method"]) for p in body["going"]] == [("Bea", "self"), ("zed", "organiser")]
     assert all(p["checked_in_at"] for p in body["going"]) and body["checked_in_count"] == 2
     assert [p["display_name"] for p in body["waitlisted"]] == ["W1", "W2"]
