@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import permissions as community_permissions
+from community.api.inputs import validated
 from community.api.pagination import StandardPagination
 from community.errors import NotFound
 from community.models import User
@@ -371,12 +372,6 @@ class EventPulseInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="To the organisers.")
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 
@@ -399,7 +394,7 @@ def _detail_data(request, event_id: int, *, event: Event | None = None, my_rsvp:
 
 
 def _list_response(view: APIView, request, *, group=None) -> Response:
-    query = _valid(EventListQuerySerializer, request.query_params)
+    query = validated(EventListQuerySerializer, request.query_params)
     if group is None and query.get("group"):
         group = community_permissions.access_group(user=request.user, slug=query["group"])
     events = upcoming_events_for(
@@ -465,7 +460,7 @@ class GroupEventsApi(APIView):
     )
     def post(self, request, slug: str):
         group = community_permissions.access_group(user=request.user, slug=slug)
-        fields = _valid(EventCreateInputSerializer, request.data)
+        fields = validated(EventCreateInputSerializer, request.data)
         event = event_create(actor=request.user, group=group, **fields)
         return Response(_detail_data(request, event.pk), status=status.HTTP_201_CREATED)
 
@@ -497,7 +492,7 @@ class EventDetailApi(APIView):
     )
     def patch(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        changes = _valid(EventUpdateInputSerializer, request.data)
+        changes = validated(EventUpdateInputSerializer, request.data)
         scope = changes.pop("scope", "this")
         event_update(actor=request.user, event=event, scope=scope, **changes)
         return Response(_detail_data(request, event.pk))
@@ -520,7 +515,7 @@ class EventCancelApi(APIView):
     )
     def post(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        cancelled = event_cancel(actor=request.user, event=event, **_valid(EventCancelInputSerializer, request.data))
+        cancelled = event_cancel(actor=request.user, event=event, **validated(EventCancelInputSerializer, request.data))
         body = {"cancelled_event_ids": [each.pk for each in cancelled], "event": _detail_data(request, event.pk)}
         return Response(body)
 
@@ -642,7 +637,7 @@ class EventAnnounceApi(APIView):
     )
     def post(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        told = event_announce(actor=request.user, event=event, **_valid(EventAnnounceInputSerializer, request.data))
+        told = event_announce(actor=request.user, event=event, **validated(EventAnnounceInputSerializer, request.data))
         return Response(EventAnnounceOutputSerializer({"recipients": told}).data)
 
 
@@ -722,7 +717,9 @@ class EventSelfCheckInApi(APIView):
     )
     def post(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        attendance = self_check_in(actor=request.user, event=event, **_valid(EventCheckInInputSerializer, request.data))
+        attendance = self_check_in(
+            actor=request.user, event=event, **validated(EventCheckInInputSerializer, request.data)
+        )
         body = {"event_id": event.pk, "checked_in_at": attendance.checked_in_at, "method": attendance.method}
         return Response(EventCheckInOutputSerializer(body).data)
 
@@ -743,7 +740,7 @@ class EventPulseApi(APIView):
     )
     def post(self, request, event_id: int):
         event = permissions.access_event(user=request.user, event_id=event_id)
-        pulse = pulse_submit(actor=request.user, event=event, **_valid(EventPulseInputSerializer, request.data))
+        pulse = pulse_submit(actor=request.user, event=event, **validated(EventPulseInputSerializer, request.data))
         return Response(EventPulseOutputSerializer(pulse).data)
 
 

@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.api.inputs import validated
 from events import permissions
 from events.ideas.links import event_path
 from events.models import EventCategory, EventVisibility, Idea, IdeaComment, IdeaStatus, RsvpMode
@@ -155,12 +156,6 @@ class IdeaToEventInputSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=EventVisibility.choices, required=False)
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _idea_response(request, idea_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
     idea = idea_detail(user=request.user, idea_id=idea_id)
     return Response(IdeaOutputSerializer(idea, context={"request": request}).data, status=status_code)
@@ -211,7 +206,7 @@ class GroupIdeasApi(generics.ListAPIView):
     )
     def post(self, request, slug: str):
         group = permissions.access_group_ideas(user=request.user, slug=slug)
-        idea = idea_propose(actor=request.user, group=group, **_valid(IdeaCreateInputSerializer, request))
+        idea = idea_propose(actor=request.user, group=group, **validated(IdeaCreateInputSerializer, request.data))
         return _idea_response(request, idea.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -283,7 +278,7 @@ class IdeaCommentsApi(generics.ListAPIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        comment = idea_comment(actor=request.user, idea=idea, **_valid(IdeaCommentInputSerializer, request))
+        comment = idea_comment(actor=request.user, idea=idea, **validated(IdeaCommentInputSerializer, request.data))
         return Response(
             IdeaCommentOutputSerializer(comment, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -322,7 +317,7 @@ class IdeaAnswerApi(APIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        idea_answer(actor=request.user, idea=idea, **_valid(IdeaAnswerInputSerializer, request))
+        idea_answer(actor=request.user, idea=idea, **validated(IdeaAnswerInputSerializer, request.data))
         return _idea_response(request, idea_id)
 
 
@@ -341,7 +336,7 @@ class IdeaCloseApi(APIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        idea_close(actor=request.user, idea=idea, **_valid(IdeaCloseInputSerializer, request))
+        idea_close(actor=request.user, idea=idea, **validated(IdeaCloseInputSerializer, request.data))
         return _idea_response(request, idea_id)
 
 
@@ -360,7 +355,7 @@ class IdeaToEventApi(APIView):
     )
     def post(self, request, idea_id: int):
         idea = idea_detail(user=request.user, idea_id=idea_id)
-        event = idea_to_event(actor=request.user, idea=idea, **_valid(IdeaToEventInputSerializer, request))
+        event = idea_to_event(actor=request.user, idea=idea, **validated(IdeaToEventInputSerializer, request.data))
         fresh = idea_detail(user=request.user, idea_id=idea_id)
         body = {
             "idea": IdeaOutputSerializer(fresh, context={"request": request}).data,

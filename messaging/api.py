@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.api.inputs import validated
 from community.api.pagination import StandardPagination
 from messaging import permissions, selectors
 from messaging.models import REACTIONS, DirectStatus, RoomKind
@@ -153,12 +154,6 @@ class ChatDirectOpenInputSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _message_data(message_id: int) -> dict:
     return selectors.message_payload(selectors.message_with_details(message_id=message_id))
 
@@ -203,7 +198,7 @@ class RoomMessagesApi(APIView):
         responses={200: ChatMessagePageOutputSerializer, **ROOM_REFUSED},
     )
     def get(self, request, room_id: int):
-        query = _valid(ChatHistoryQuerySerializer, request.query_params)
+        query = validated(ChatHistoryQuerySerializer, request.query_params)
         room = permissions.access_room(user=request.user, room_id=room_id)
         page = selectors.message_history(room=room, before=query.get("before"), limit=query["limit"])
         results = [selectors.message_payload(message) for message in page.messages]
@@ -232,7 +227,7 @@ class RoomMessagesApi(APIView):
         },
     )
     def post(self, request, room_id: int):
-        fields = _valid(ChatMessageSendInputSerializer, request.data)
+        fields = validated(ChatMessageSendInputSerializer, request.data)
         result = message_send(
             actor=request.user,
             room_id=room_id,
@@ -256,7 +251,7 @@ class RoomReadApi(APIView):
         responses={200: ChatReadOutputSerializer, **ROOM_REFUSED},
     )
     def post(self, request, room_id: int):
-        fields = _valid(ChatReadInputSerializer, request.data)
+        fields = validated(ChatReadInputSerializer, request.data)
         state = read_mark(actor=request.user, room_id=room_id, message_id=fields["message"])
         return Response(
             {
@@ -288,7 +283,7 @@ class MessageDetailApi(APIView):
         },
     )
     def patch(self, request, message_id: int):
-        fields = _valid(ChatMessageEditInputSerializer, request.data)
+        fields = validated(ChatMessageEditInputSerializer, request.data)
         message = message_edit(actor=request.user, message_id=message_id, body=fields["body"])
         return Response(_message_data(message.pk))
 
@@ -324,7 +319,7 @@ class MessageReactionsApi(APIView):
         },
     )
     def post(self, request, message_id: int):
-        fields = _valid(ChatReactionInputSerializer, request.data)
+        fields = validated(ChatReactionInputSerializer, request.data)
         result = reaction_toggle(actor=request.user, message_id=message_id, emoji=fields["emoji"])
         return Response({"added": result.added, "reactions": result.reactions})
 
@@ -352,7 +347,7 @@ class DirectOpenApi(APIView):
         },
     )
     def post(self, request):
-        fields = _valid(ChatDirectOpenInputSerializer, request.data)
+        fields = validated(ChatDirectOpenInputSerializer, request.data)
         result = direct_room_open(actor=request.user, user_id=fields["user_id"])
         return Response(
             _room_detail(result.room, request), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
