@@ -101,9 +101,10 @@ async def open_socket():
 
 async def _new_channel_layer():
     """Empty the layer and start a new layer object. A test's event loop ends with it, and channels_redis keeps
-    per-loop state (receive locks and counters) that must not leak into the next test's loop."""
-    await get_channel_layer().flush()
+    per-loop state (receive locks and counters) that must not leak into the next test's loop. The old object may
+    belong to a loop that has ended, so it is dropped first and the flush runs on a new one made in this loop."""
     channel_layers.backends.clear()
+    await get_channel_layer().flush()
 
 
 @pytest.fixture
