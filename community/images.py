@@ -1,9 +1,12 @@
-"""Image hardening: every picture people upload is checked, cropped and re-encoded before it is stored.
+"""Image hardening: every picture people upload is checked, resized and re-encoded before it is stored.
 
 Only JPEG, PNG and WebP are accepted, judged by what the bytes really are (never the file name or the content type
 the browser sent). The size in pixels is checked from the header before any pixels are decoded, so a small file
 that unpacks into a huge image (a "decompression bomb") is refused cheaply. The result is a brand-new image with no
 metadata at all: no EXIF, no GPS location, no colour profile, no comments.
+
+Two shapes: avatars are cropped to a centred `size` x `size` square; chat pictures (`crop_square=False`) keep their
+shape and are only scaled down, so that neither side is longer than `size` (a small picture is never enlarged).
 """
 
 from __future__ import annotations
@@ -22,22 +25,42 @@ _OUTPUT_FORMAT, _OUTPUT_EXTENSION = ("WEBP", "webp") if features.check("webp") e
 _QUALITY = 85
 
 
-def harden_image(upload, *, max_bytes: int, max_pixels: int, size: int) -> ContentFile:
-    """Return a clean, square `size` x `size` copy of `upload` with a random name, or raise InvalidInput."""
+def harden_image(upload, *, max_bytes: int, max_pixels: int, size: int, crop_square: bool = True) -> ContentFile:
+    """Return a clean copy of `upload` with a random name, or raise InvalidInput.
+
+    crop_square=True: a centred `size` x `size` square (avatars). crop_square=False: the same picture, same aspect
+    ratio, scaled down to fit within `size` x `size` and never scaled up (chat pictures).
+    """
     data = _read_limited(upload, max_bytes=max_bytes)
     image = _open_checked(data, max_pixels=max_pixels)
     try:
+        target = (size, size) if crop_square else _fit_within(image.size, size)
         if image.format == "JPEG":
             # Let the JPEG decoder scale down while decoding: far less memory for big photos.
-            image.draft("RGB", (size, size))
+            image.draft("RGB", target)
         image.load()
         image = ImageOps.exif_transpose(image)
         keep_alpha = _has_transparency(image)
         image = image.convert("RGBA" if keep_alpha else "RGB")
-        image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+        if crop_square:
+            image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+        else:
+            fitted = _fit_within(image.size, size)
+            if fitted != image.size:
+                image = image.resize(fitted, resample=Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise _unreadable() from exc
     return _encode_fresh(image, keep_alpha=keep_alpha)
+
+
+def _fit_within(dimensions: tuple[int, int], size: int) -> tuple[int, int]:
+    """(width, height) scaled down so the longer side is at most `size`, keeping the aspect ratio; never larger."""
+    width, height = dimensions
+    longest = max(width, height)
+    if longest <= size:
+        return width, height
+    scale = size / longest
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _read_limited(upload, *, max_bytes: int) -> bytes:

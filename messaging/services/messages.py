@@ -84,6 +84,7 @@ def _harden_chat_image(image):
         max_bytes=int(getattr(settings, "HN_CHAT_IMAGE_MAX_BYTES", 5 * 1024 * 1024)),
         max_pixels=int(getattr(settings, "HN_CHAT_IMAGE_MAX_PIXELS", 40_000_000)),
         size=int(getattr(settings, "HN_CHAT_IMAGE_SIZE", 1024)),
+        crop_square=False,  # chat pictures keep their shape: scaled down to fit, never cropped or enlarged
     )
 
 

@@ -75,6 +75,63 @@ def test_output_is_a_square_of_the_configured_size_with_a_random_name():
     assert harden(image_bytes()).name != harden(image_bytes()).name
 
 
+def test_avatar_mode_is_still_square_for_a_wide_picture():
+    image = reopen(harden(image_bytes(size=(1200, 600)), size=512))
+    assert image.size == (512, 512)
+
+
+def test_fit_within_keeps_the_aspect_ratio_of_a_wide_jpeg_and_strips_its_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[34853] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 600), (10, 120, 200)).save(buffer, format="JPEG", exif=exif)
+
+    result = harden(buffer.getvalue(), size=1024, crop_square=False)
+    result.seek(0)
+    data = result.read()
+    image = reopen(result)
+
+    assert image.size == (1024, 512)
+    assert len(image.getexif()) == 0
+    assert "exif" not in image.info
+    for marker in (b"Exif", b"PhoneMaker", b"GPS"):
+        assert marker not in data
+
+
+def test_fit_within_scales_a_tall_picture_by_its_longest_side():
+    image = reopen(harden(image_bytes("PNG", size=(300, 900)), size=300, crop_square=False))
+    assert image.size == (100, 300)
+
+
+def test_fit_within_never_enlarges_a_small_picture():
+    image = reopen(harden(image_bytes("PNG", size=(120, 80)), size=1024, crop_square=False))
+    assert image.size == (120, 80)
+
+
+def test_fit_within_applies_the_exif_orientation_before_sizing():
+    # Stored landscape 400 x 200, but EXIF says "rotate 90 degrees": it is really a 200 x 400 portrait.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 200), (0, 200, 0)).save(buffer, format="JPEG", exif=exif)
+    image = reopen(harden(buffer.getvalue(), size=100, crop_square=False))
+    assert image.size == (50, 100)
+
+
+def test_fit_within_keeps_every_refusal_code():
+    cases = [
+        (b"just some text, not a picture\n" * 20, {}, "unsupported_image"),
+        (image_bytes("PNG"), {"max_bytes": 100}, "image_too_large"),
+        (image_bytes("PNG", size=(300, 300)), {"max_pixels": 300 * 300 - 1}, "image_too_many_pixels"),
+        (image_bytes("PNG", size=(200, 200))[:60], {}, "image_unreadable"),
+    ]
+    for data, overrides, code in cases:
+        with pytest.raises(InvalidInput) as error:
+            harden(data, crop_square=False, **overrides)
+        assert error.value.code == code
+
+
 def test_centre_crop_keeps_the_middle():
     source = Image.new("RGB", (300, 100), (0, 0, 255))
     source.paste((255, 0, 0), (100, 0, 200, 100))  # red square in the middle, blue either side

@@ -160,6 +160,35 @@ def test_sending_a_picture_stores_a_clean_copy(api_as, in_group, room):
     assert stored.image.name.startswith(f"chat/{room.pk}/")
 
 
+def test_a_wide_picture_keeps_its_shape_and_loses_its_location(api_as, in_group, room, settings):
+    settings.HN_CHAT_IMAGE_SIZE = 1024
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[34853] = {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 600), (10, 120, 200)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("wide.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = api_as(in_group).post(f"/api/v1/rooms/{room.pk}/messages/", {"image": upload}, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    with Message.objects.get().image.open("rb") as stored:
+        data = stored.read()
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (1024, 512), "scaled to fit, 2:1 like the original, not cropped square"
+    assert len(image.getexif()) == 0
+    assert b"Exif" not in data and b"PhoneMaker" not in data
+
+
+def test_a_small_picture_is_not_enlarged(api_as, in_group, room):
+    response = api_as(in_group).post(
+        f"/api/v1/rooms/{room.pk}/messages/", {"image": picture(size=(40, 30))}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    with Message.objects.get().image.open("rb") as stored:
+        assert Image.open(stored).size == (40, 30)
+
+
 def test_a_picture_alone_is_a_message(api_as, in_group, room):
     response = api_as(in_group).post(f"/api/v1/rooms/{room.pk}/messages/", {"image": picture()}, format="multipart")
     assert response.status_code == 201
