@@ -1,5 +1,6 @@
 """Two members chat live in two browser contexts; one drops off, the other writes, the first comes back and sees every
-message exactly once. The room list and the room page pass an axe scan.
+message exactly once. The room list and the room page pass an axe scan. The chat page opens one socket, shared by the
+chat and the notification badge.
 
 The chat needs the socket, so the pages are served by a real ASGI server (daphne) for this module. It runs in a
 thread of this process, so it shares the test database (in-memory SQLite included) and the channel layer; static
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from playwright.sync_api import expect
 
+from community.models import Notification
 from messaging.models import Message
 from messaging.services.rooms import room_for_group
 
@@ -99,6 +101,52 @@ def _messages(page, text: str):
     return page.locator(".chat-message:not(.chat-pending)", has_text=text)
 
 
+def _new_tab_counting_sockets(page):
+    """A fresh tab in `page`'s browser context (same login), and the list of every WebSocket that tab opens. The tab
+    `page` is closed, so the count is this tab's alone (Playwright can report a socket late, after navigating)."""
+    tab = page.context.new_page()
+    sockets = []
+    tab.on("websocket", lambda ws: sockets.append(ws))
+    page.close()
+    return tab, sockets
+
+
+# Added to a tab before its pages load: counts the WebSockets each page (document) makes, and which are still open.
+COUNT_SOCKETS = """(() => {
+  const Native = window.WebSocket;
+  const made = [];
+  window.__hnSockets = made;
+  window.WebSocket = function (url, protocols) {
+    const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    made.push(socket);
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((name) => { window.WebSocket[name] = Native[name]; });
+})()"""
+
+
+def _sockets_made(page) -> int:
+    return page.evaluate("window.__hnSockets.length")
+
+
+def _sockets_open(page) -> int:
+    return page.evaluate("window.__hnSockets.filter((s) => s.readyState === WebSocket.OPEN).length")
+
+
+# Run in a member's page: open a direct conversation with someone and send the first message, through the REST API
+# with the page's own session (as a future "Message" button would). The other person gets a notification.
+ASK_TO_MESSAGE = """async ([userId, body]) => {
+  const csrf = decodeURIComponent((document.cookie.match(/(?:^|;\\s*)csrftoken=([^;]+)/) || [])[1] || "");
+  const headers = {"Content-Type": "application/json", "X-CSRFToken": csrf};
+  const opened = await fetch("/api/v1/direct/", {method: "POST", headers, body: JSON.stringify({user_id: userId})});
+  const room = await opened.json();
+  const sent = await fetch(`/api/v1/rooms/${room.id}/messages/`,
+                           {method: "POST", headers, body: JSON.stringify({body})});
+  return [opened.status, sent.status];
+}"""
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_user, group, add_member, axe_check):
     robin = make_user(display_name="Robin")
@@ -110,6 +158,7 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
 
     robin_page = open_as(robin)
     kai_page = open_as(kai)
+    kai_page.add_init_script(COUNT_SOCKETS)
     kai_connection = Connection(kai_page)
 
     # The room list: the group's chat, and it passes an axe scan.
@@ -120,6 +169,7 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
     for page in (robin_page, kai_page):
         page.goto(room_url)
         expect(page.locator("#chat")).to_have_attribute("data-connection", "live")
+    assert _sockets_made(kai_page) == 1, "one socket per tab"
 
     # Robin writes; Kai sees it live, once, and a screen reader hears about it.
     _send(robin_page, "Hello from Robin")
@@ -141,6 +191,7 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
     for n in (1, 2, 3):
         expect(_messages(kai_page, f"While you were away {n}")).to_have_count(1)
     expect(kai_page.locator(".chat-message")).to_have_count(4)
+    assert _sockets_open(kai_page) == 1, "reconnecting replaced the socket; it didn't add a second one"
     texts = kai_page.locator(".chat-body").all_inner_texts()
     assert texts == ["Hello from Robin", "While you were away 1", "While you were away 2", "While you were away 3"]
 
@@ -155,6 +206,51 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
     assert Message.objects.filter(room=room).count() == 4
     kai_page.goto("/chat/")
     expect(kai_page.locator(".room-item", has_text="Art Club")).to_contain_text("No new messages")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chat_page_opens_one_socket_for_chat_and_the_notification_badge(open_as, make_user, group, add_member):
+    robin = make_user(display_name="Robin")
+    kai = make_user(display_name="Kai")
+    add_member(group, robin)
+    add_member(group, kai)
+    room = room_for_group(group=group)
+
+    robin_page = open_as(robin)
+    kai_page, sockets = _new_tab_counting_sockets(open_as(kai))
+    kai_page.add_init_script(COUNT_SOCKETS)
+    for page in (robin_page, kai_page):
+        page.goto(f"/chat/{room.pk}/")
+        expect(page.locator("#chat")).to_have_attribute("data-connection", "live")
+
+    # The page's scripts have all run (the chat is live): live.js and chat.js share one socket to /ws/.
+    assert len(sockets) == 1, [ws.url for ws in sockets]
+    assert sockets[0].url.endswith("/ws/")
+    assert _sockets_made(kai_page) == 1
+
+    # Chat works live both ways over it.
+    _send(robin_page, "Hello Kai")
+    expect(_messages(kai_page, "Hello Kai")).to_have_count(1)
+    _send(kai_page, "Hi Robin")
+    expect(_messages(robin_page, "Hi Robin")).to_have_count(1)
+
+    # Robin asks to message Kai directly; Kai, still on the group chat, gets the notification live on the same socket:
+    # the badge appears with the count, and a screen reader hears it. The direct room's frames stay out of this chat.
+    before = Notification.objects.filter(user=kai, read_at__isnull=True).count()
+    assert robin_page.evaluate(ASK_TO_MESSAGE, [kai.pk, "Can we talk about Saturday?"]) == [201, 201]
+    unread = Notification.objects.filter(user=kai, read_at__isnull=True).count()
+    assert unread == before + 1
+    badge = kai_page.get_by_role("navigation", name="Main").locator("[data-unread-count]")
+    expect(badge).to_have_text(f"{unread} unread")
+    expect(kai_page.locator("#live-announcer")).to_have_text("New notification: Robin would like to message you")
+    expect(_messages(kai_page, "Saturday")).to_have_count(0)
+
+    # The chat carries on, and still over the one socket.
+    _send(robin_page, "See you there")
+    expect(_messages(kai_page, "See you there")).to_have_count(1)
+    expect(kai_page.locator(".chat-message")).to_have_count(3)
+    assert len(sockets) == 1, [ws.url for ws in sockets]
+    assert (_sockets_made(kai_page), _sockets_open(kai_page)) == (1, 1)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,17 +1,19 @@
 /* Here and Now chat room: live messages over this site's own /ws/ socket (protocol: docs/realtime.md).
-   No framework, no build step, no requests to anywhere else. The page works without this file: it is
-   server-rendered with a plain form to send. Words people write are only ever put on the page with
-   textContent; only http(s) addresses become links. */
+   The tab has one socket, opened by community/live.js (loaded first, on every logged-in page); this file shares it
+   through window.HereAndNowSocket, which also reconnects with backoff. On every (re)connect the chat subscribes
+   again with `after`, so nothing is missed. No framework, no build step, no requests to anywhere else. The page works
+   without this file: it is server-rendered with a plain form to send. Words people write are only ever put on the
+   page with textContent; only http(s) addresses become links. */
 (function () {
   "use strict";
   var configNode = document.getElementById("chat-config");
   var log = document.getElementById("chat-log");
-  if (!configNode || !log || !("WebSocket" in window) || !window.fetch) { return; }
+  var live = window.HereAndNowSocket;
+  if (!configNode || !log || !live || !window.fetch) { return; }
 
   var config = JSON.parse(configNode.textContent);
   var ROOM = config.room;
   var ME = config.user.id;
-  var MAX_DELAY = 30000;
 
   var form = document.getElementById("chat-form");
   var textarea = form ? form.querySelector("textarea[name=body]") : null;
@@ -35,10 +37,8 @@
   var loadingOlder = false;
   var replyTo = null;         // message payload being replied to
   var editing = null;         // message payload being edited
-  var socket = null;
   var subscribed = false;
-  var retryDelay = 1000;
-  var stopped = false;
+  var stopped = false;        // logged out, paused, or no longer in this room: the chat stops being live
   var lastTypingSent = 0;
   var typingTimers = {};
   var readSent = 0;
@@ -281,10 +281,7 @@
   // --- sending ------------------------------------------------------------------------------------------------------
 
   function send(frame) {
-    if (socket && socket.readyState === WebSocket.OPEN && subscribed) {
-      socket.send(JSON.stringify(frame));
-      return true;
-    }
+    if (subscribed && live.send(frame)) { return true; }
     showError("You're offline just now. We'll keep trying to reconnect.");
     return false;
   }
@@ -311,7 +308,7 @@
     var item = pending[clientId];
     var frame = {type: "message.send", room: ROOM, body: item.body, client_id: clientId};
     if (item.reply_to) { frame.reply_to = item.reply_to; }
-    if (socket && socket.readyState === WebSocket.OPEN && subscribed) { socket.send(JSON.stringify(frame)); }
+    if (subscribed) { live.send(frame); }
   }
 
   function submitComposer() {
@@ -333,7 +330,7 @@
     var clientId = newClientId();
     addPending(clientId, body, replyTo ? replyTo.id : null);
     sendPending(clientId);
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
+    if (!live.isOpen()) {
       setConnection("You're offline. Your message will be sent when you're back online.");
     }
     textarea.value = "";
@@ -478,7 +475,7 @@
   // --- the socket ---------------------------------------------------------------------------------------------------
 
   function handle(frame) {
-    if (!frame || typeof frame !== "object") { return; }
+    if (stopped || !frame || typeof frame !== "object") { return; }
     if (frame.room !== undefined && frame.room !== ROOM && frame.type !== "error") { return; }
     switch (frame.type) {
       case "subscribed": onSubscribed(frame); break;
@@ -501,7 +498,6 @@
   function onSubscribed(frame) {
     subscribed = true;
     setLive(true);
-    retryDelay = 1000;
     setConnection("");
     showError("");
     replaying = frame.replayed || 0;
@@ -573,10 +569,12 @@
   }
 
   function onLeft(frame) {
+    // The server has ended this room's subscription. The socket stays open for the rest of the page (notifications).
     stopped = true;
+    subscribed = false;
+    setLive(false);
     setConnection(frame.detail || "You're no longer in this chat.");
     if (form) { form.hidden = true; }
-    if (socket) { socket.close(); }
   }
 
   function onError(frame) {
@@ -589,53 +587,34 @@
   }
 
   function subscribe() {
-    if (!socket || socket.readyState !== WebSocket.OPEN) { return; }
+    if (stopped) { return; }
     var frame = {type: "subscribe", room: ROOM};
     if (lastSeen) { frame.after = lastSeen; }
-    socket.send(JSON.stringify(frame));
+    live.send(frame);
   }
 
-  function connect() {
+  // The shared socket (re)opened: subscribe again, asking for everything after the newest message shown.
+  function onOpen() {
+    subscribed = false;
+    subscribe();
+  }
+
+  function onClose(event) {
+    subscribed = false;
+    setLive(false);
     if (stopped) { return; }
-    var scheme = location.protocol === "https:" ? "wss" : "ws";
-    try {
-      socket = new WebSocket(scheme + "://" + location.host + "/ws/");
-    } catch (error) {
-      scheduleReconnect();
+    if (event.code === 4401) {
+      stopped = true;
+      setConnection("You've been logged out. Please log in again to keep chatting.");
       return;
     }
-    socket.onopen = function () { subscribe(); };
-    socket.onmessage = function (event) {
-      var frame = null;
-      try { frame = JSON.parse(event.data); } catch (error) { return; }
-      handle(frame);
-    };
-    socket.onclose = function (event) {
-      socket = null;
-      subscribed = false;
-      setLive(false);
-      if (stopped) { return; }
-      if (event.code === 4401) {
-        stopped = true;
-        setConnection("You've been logged out. Please log in again to keep chatting.");
-        return;
-      }
-      if (event.code === 4403) {
-        stopped = true;
-        setConnection("Your account is paused, so chat is closed for now. Staff can tell you more.");
-        if (form) { form.hidden = true; }
-        return;
-      }
-      if (event.code === 4429) { retryDelay = Math.max(retryDelay, 60000); }
-      setConnection("Connection lost. Trying to reconnect\u2026");
-      scheduleReconnect();
-    };
-  }
-
-  function scheduleReconnect() {
-    var delay = retryDelay + Math.floor(Math.random() * Math.min(1000, retryDelay / 2));
-    retryDelay = Math.min(retryDelay * 2, MAX_DELAY);
-    window.setTimeout(connect, delay);
+    if (event.code === 4403) {
+      stopped = true;
+      setConnection("Your account is paused, so chat is closed for now. Staff can tell you more.");
+      if (form) { form.hidden = true; }
+      return;
+    }
+    setConnection("Connection lost. Trying to reconnect\u2026");
   }
 
   // --- wiring -------------------------------------------------------------------------------------------------------
@@ -678,7 +657,7 @@
         var now = Date.now();
         if (textarea.value && now - lastTypingSent > 3000 && subscribed) {
           lastTypingSent = now;
-          socket.send(JSON.stringify({type: "typing", room: ROOM}));
+          live.send({type: "typing", room: ROOM});
         }
       });
       contextCancel.addEventListener("click", function () { clearContext(); textarea.focus(); });
@@ -687,19 +666,13 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") { scheduleRead(); }
     });
-    window.addEventListener("online", function () {
-      if (!socket && !stopped) { retryDelay = 1000; connect(); }
-    });
-    window.addEventListener("pagehide", function () {
-      if (socket) { socket.onclose = null; socket.close(); socket = null; }
-    });
-    window.addEventListener("pageshow", function (event) {
-      if (event.persisted && !socket) { connect(); }
-    });
+    // Reconnecting (backoff, going back online, coming back from the back-forward cache) is the shared socket's job.
+    live.onFrame(handle);
+    live.onClose(onClose);
 
     var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
     if (target) { target.scrollIntoView(); } else { window.scrollTo(0, document.documentElement.scrollHeight); }
-    connect();
+    live.onOpen(onOpen);
   }
 
   start();
