@@ -1,14 +1,21 @@
-"""Channel-layer group names and broadcast helpers for a user's own events (notifications, counts).
+"""Channel-layer group names and the one way every service broadcasts: `group_send_soon`.
 
-Services call `broadcast_*` inside `transaction.on_commit`, so nothing rolled back is ever sent.
+Services call the `broadcast_*` helpers inside `transaction.on_commit`, so nothing rolled back is ever sent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import os
+import weakref
+from collections import deque
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
 
 
 def user_group_name(user_id: int) -> str:
@@ -16,11 +23,8 @@ def user_group_name(user_id: int) -> str:
 
 
 def send_to_user(user_id: int, frame: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     text = json.dumps(frame, default=str)
-    async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "forward.frame", "text": text})
+    group_send_soon(user_group_name(user_id), {"type": "forward.frame", "text": text})
 
 
 def access_changed_on_commit(user_id: int) -> None:
@@ -32,3 +36,71 @@ def access_changed_on_commit(user_id: int) -> None:
     from django.db import transaction
 
     transaction.on_commit(lambda: send_to_user(user_id, {"type": "access.changed"}), robust=True)
+
+
+# --- sending from services --------------------------------------------------------------------------------------------
+# A service runs in a worker thread when a socket or an ASGI request called it. `async_to_sync` from there would
+# hold that thread (the one thread all database work shares) until the event loop got round to the send, so every
+# broadcast queued behind the loop's other work. Instead the send is handed to the loop and the thread goes on; an
+# outbox per loop sends in the order the services committed. Anywhere else (a management command, the Huey
+# consumer, a plain test) the send happens before the call returns, as before.
+
+
+class _Outbox:
+    def __init__(self, layer):
+        self.layer = layer
+        self.pending: deque[tuple[str, dict]] = deque()
+        self.sender: asyncio.Task | None = None
+
+    def put(self, group: str, event: dict) -> None:  # runs on the loop
+        self.pending.append((group, event))
+        if self.sender is None or self.sender.done():
+            self.sender = asyncio.get_running_loop().create_task(self._send_all())
+
+    async def _send_all(self) -> None:
+        while self.pending:
+            group, event = self.pending.popleft()
+            try:
+                await self.layer.group_send(group, event)
+            except Exception:  # the change is stored; a missed live update is caught up on the next subscribe
+                logger.exception("Could not broadcast a frame to %s", group)
+
+
+_outboxes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _loop_for_this_thread() -> asyncio.AbstractEventLoop | None:
+    """The loop running in this thread, or the running loop that handed this worker thread its work (asgiref
+    records it); None in plain synchronous code."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    if loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+def _put(layer, group: str, event: dict) -> None:  # runs on the loop
+    loop = asyncio.get_running_loop()
+    outbox = _outboxes.get(loop)
+    if outbox is None or outbox.layer is not layer:
+        outbox = _outboxes[loop] = _Outbox(layer)
+    outbox.put(group, event)
+
+
+def group_send_soon(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    loop = _loop_for_this_thread()
+    if loop is not None:
+        loop.call_soon_threadsafe(_put, layer, group, event)
+        return
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception:  # the change is stored; a missed live update is caught up on the next subscribe
+        logger.exception("Could not broadcast a frame to %s", group)

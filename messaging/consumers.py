@@ -1,9 +1,11 @@
 """The one socket per browser tab at /ws/. Thin: parse a frame, call the same services as the REST API, forward
 broadcasts. The protocol is in docs/realtime.md.
 
-Cost per delivery: a broadcast arrives as a pre-encoded `forward.frame` and is sent as it is - no decoding, no database
-work, and no database-connection hop (`dispatch` skips the `aclose_old_connections()` that Channels runs before every
-handler). Database work for a client's own frames runs in `database_sync_to_async`.
+Cost per delivery: a room's broadcast reaches this process once and is handed by the process's `RoomFanout`
+(messaging/fanout.py) to each local subscriber as a pre-encoded frame, sent as it is - no decoding, no database work,
+no queue or task per socket. A person's own events come through this socket's channel, and `dispatch` skips the
+database-connection hop (`aclose_old_connections()`) that Channels runs before every handler. Database work for a
+client's own frames runs in `database_sync_to_async`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from community.errors import DomainError, RateLimited
 from community.models import User
 from community.realtime import user_group_name
 from messaging import permissions, realtime, selectors
+from messaging.fanout import fanout_for
 from messaging.protocol import (
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_RATE_LIMITED,
@@ -57,6 +60,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.rooms: dict[int, frozenset[int] | None] = {}  # subscribed room -> ids just replayed (see forward_frame)
+        self.held: dict[int, list[dict]] = {}  # room -> live frames that came in while its replay was being sent
         self.present_in: set[int] = set()
         self.shows_online: bool | None = None
         self.typing_at: dict[int, float] = {}
@@ -72,8 +76,9 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if not hasattr(self, "user_group"):
             return
         await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        fanout = fanout_for(self.channel_layer)
         for room_id in list(self.rooms):
-            await self.channel_layer.group_discard(realtime.room_group_name(room_id), self.channel_name)
+            await fanout.leave(room_id, self)
         if self.present_in:
             await database_sync_to_async(self._leave_presence)(list(self.present_in))
         self.rooms.clear()
@@ -95,12 +100,17 @@ class SocketConsumer(AsyncWebsocketConsumer):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
         room_id = event.get("room_id")
         if room_id is not None:
+            held = self.held.get(room_id)
+            if held is not None:
+                held.append(event)  # a subscribe is replaying this room; sent straight after it
+                return
             if room_id not in self.rooms:
                 return  # left the room while this was on its way
             replayed = self.rooms[room_id]
             if replayed is not None and event.get("message_id") in replayed:
                 return  # already sent in the replay that started this subscription
-        await self.send(text_data=event["text"])
+        if not self.closing:
+            await self.base_send({"type": "websocket.send", "text": event["text"]})
 
     async def channel_overflow(self, event):
         """This socket fell too far behind its broadcasts (messaging.layers). Close with 4408 rather than drop
@@ -148,16 +158,23 @@ class SocketConsumer(AsyncWebsocketConsumer):
         except DomainError:
             await self._leave(room_id)  # subscribed before, but not allowed any more
             raise
-        if room_id not in self.rooms:
-            # Join the group before reading the replay: nothing committed in between can be missed.
-            self.rooms[room_id] = None
-            await self.channel_layer.group_add(realtime.room_group_name(room_id), self.channel_name)
-        sync = database_sync_to_async(self._replay)
-        subscribed, messages = await sync(room, after)
-        self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
-        await self.send(text_data=realtime.encode(subscribed))
-        for message in messages:
-            await self.send(text_data=realtime.encode({"type": "message.new", "room": room_id, "message": message}))
+        # Live frames for the room wait until `subscribed` and the replay are out, so the client sees them in order.
+        self.held[room_id] = []
+        try:
+            if room_id not in self.rooms:
+                # Join the room's fan-out before reading the replay: nothing committed in between can be missed.
+                self.rooms[room_id] = None
+                await fanout_for(self.channel_layer).join(room_id, self)
+            subscribed, messages = await database_sync_to_async(self._replay)(room, after)
+            self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
+            await self.send(text_data=realtime.encode(subscribed))
+            for message in messages:
+                frame = {"type": "message.new", "room": room_id, "message": message}
+                await self.send(text_data=realtime.encode(frame))
+        finally:
+            held = self.held.pop(room_id)
+        for event in held:
+            await self.forward_frame(event)
 
     def _replay(self, room, after):
         if after is None:
@@ -292,7 +309,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def _leave(self, room_id: int):
         if room_id in self.rooms:
             del self.rooms[room_id]
-            await self.channel_layer.group_discard(realtime.room_group_name(room_id), self.channel_name)
+            await fanout_for(self.channel_layer).leave(room_id, self)
         self.typing_at.pop(room_id, None)
         if room_id in self.present_in:
             await database_sync_to_async(self._leave_presence)([room_id])

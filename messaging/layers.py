@@ -36,8 +36,10 @@ def _copy(message: dict) -> dict:
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
     def __init__(self, *args, clean_every: float = 1.0, **kwargs):
         super().__init__(*args, **kwargs)
+        # Channels' in-memory layer keeps `channel_capacity` as the raw dict, which its own get_capacity can't read.
+        self.channel_capacity = self.compile_capacities(self.channel_capacity)
         self.clean_every = clean_every
-        self._cleaned_at = 0.0
+        self._cleaned_at = float("-inf")  # the first call cleans, however long the machine has been up
         self.overflowed: set[str] = set()
 
     def _clean_expired(self):
@@ -67,7 +69,17 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
             self.overflowed.discard(channel)
             self.channels.pop(channel, None)  # what it missed is replayed when the client subscribes again
             return dict(OVERFLOW_EVENT)
-        return await super().receive(channel)
+        self.require_valid_channel_name(channel)
+        self._clean_expired()
+        # Channels' own receive builds a new queue (and matches the capacity patterns) on every call, to pass to
+        # setdefault; this looks the queue up first.
+        queue = self._queue(channel)
+        try:
+            _, message = await queue.get()
+        finally:
+            if queue.empty():
+                self.channels.pop(channel, None)
+        return message
 
     async def group_send(self, group, message):
         assert isinstance(message, dict), "Message is not a dict"

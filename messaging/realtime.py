@@ -8,16 +8,11 @@ admin). Services call `on_commit_*`, so nothing rolled back is ever broadcast.
 from __future__ import annotations
 
 import json
-import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 
-from community.realtime import user_group_name
-
-logger = logging.getLogger(__name__)
+from community.realtime import group_send_soon, user_group_name
 
 # Internal frames sent to a person's own group (`user.<id>`). The consumer acts on them and never forwards them.
 ACCESS_CHANGED_TEXT = json.dumps({"type": "access.changed"})
@@ -43,24 +38,14 @@ def forward_event(frame: dict, *, room_id: int | None = None, message_id: int | 
     return event
 
 
-def _group_send(group: str, event: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # the change is stored; a missed live update is caught up on the next subscribe
-        logger.exception("Could not broadcast a frame to %s", group)
-
-
 def broadcast_to_room(room_id: int, frame: dict, *, message_id: int | None = None) -> None:
-    _group_send(room_group_name(room_id), forward_event(frame, room_id=room_id, message_id=message_id))
+    group_send_soon(room_group_name(room_id), forward_event(frame, room_id=room_id, message_id=message_id))
 
 
 def broadcast_to_users(user_ids, frame: dict) -> None:
     event = forward_event(frame)
     for user_id in user_ids:
-        _group_send(user_group_name(user_id), event)
+        group_send_soon(user_group_name(user_id), event)
 
 
 def on_commit_message_new(*, room_id: int, payload: dict) -> None:

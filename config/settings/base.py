@@ -83,6 +83,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "here-and-now.sqlite3",
+            # Keep each thread's connection open: opening a SQLite connection (and registering its functions) costs
+            # more than most queries, and the socket's database work would otherwise pay it on every call.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 600),
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
             # timeout instead of failing with "database is locked" half-way through a transaction.
             "OPTIONS": {
@@ -97,9 +100,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, background jobs ---------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Frames a channel may hold before it counts as fallen behind (each process's room fan-out, messaging/fanout.py,
+# has one channel for every room's broadcasts; on Redis the count is per process).
+CHANNEL_CAPACITY = env_int("HN_CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+        }
+    }
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env_str("HUEY_NAME", "here-and-now"),
@@ -110,7 +121,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Our in-memory layer: O(recipients) per broadcast, and a full queue closes that socket (4408) rather than
     # silently dropping messages; see messaging/layers.py.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "messaging.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "messaging.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY},
+        }
+    }
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "here-and-now",
