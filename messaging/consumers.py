@@ -5,19 +5,22 @@ Cost per delivery: a room's broadcast reaches this process once and is handed by
 (messaging/fanout.py) to each local subscriber as a pre-encoded frame, sent as it is - no decoding, no database work,
 no queue or task per socket. A person's own events come through this socket's channel, and `dispatch` skips the
 database-connection hop (`aclose_old_connections()`) that Channels runs before every handler. Database work for a
-client's own frames runs in `database_sync_to_async`.
+client's own frames runs in `in_database_thread`: on PostgreSQL in a pool of threads, so one socket's slow query
+doesn't hold up everyone else's; on SQLite, which writes one at a time anyway, in Channels' single database thread.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections import deque
 
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import close_old_connections
 
 from community.errors import DomainError, RateLimited
 from community.models import User
@@ -41,6 +44,22 @@ logger = logging.getLogger(__name__)
 
 TYPING_EVERY_SECONDS = 3
 REPLAY_DEDUPE_IDS = 50
+
+
+def in_database_thread(function):
+    """`function` in a worker thread, with its database connection closed when it is done (returned to the pool)
+    unless CONN_MAX_AGE keeps it. Unlike Channels' `database_sync_to_async`, the clean-up runs inside the call's
+    context, where the connection it opened is visible: from outside, a thread-pool thread keeps it open."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        close_old_connections()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            close_old_connections()
+
+    return sync_to_async(run, thread_sensitive=not settings.HN_SOCKET_DATABASE_IN_PARALLEL)
 
 
 def _setting(name: str, default):
@@ -80,7 +99,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         for room_id in list(self.rooms):
             await fanout.leave(room_id, self)
         if self.present_in:
-            await database_sync_to_async(self._leave_presence)(list(self.present_in))
+            await in_database_thread(self._leave_presence)(list(self.present_in))
         self.rooms.clear()
 
     # --- the hot path: forwarding broadcasts --------------------------------------------------------------------------
@@ -88,7 +107,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message):
         # AsyncConsumer.dispatch hops to the database thread (`aclose_old_connections()`) before every handler, and
         # that hop queues behind everyone else's database work. Every handler here that touches the database does so
-        # in database_sync_to_async, which closes old connections itself, so the hop is skipped for all of them.
+        # in in_database_thread, which closes old connections itself, so the hop is skipped for all of them.
         if message.get("type") == "forward.frame" and message["text"] == realtime.ACCESS_CHANGED_TEXT:
             message = {"type": "access.changed"}
         handler = getattr(self, get_handler_name(message), None)
@@ -154,7 +173,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def on_subscribe(self, frame: Frame):
         room_id, after = frame.fields["room"], frame.fields.get("after")
         try:
-            room = await database_sync_to_async(permissions.access_room)(user=self.user, room_id=room_id)
+            room = await in_database_thread(permissions.access_room)(user=self.user, room_id=room_id)
         except DomainError:
             await self._leave(room_id)  # subscribed before, but not allowed any more
             raise
@@ -165,7 +184,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 # Join the room's fan-out before reading the replay: nothing committed in between can be missed.
                 self.rooms[room_id] = None
                 await fanout_for(self.channel_layer).join(room_id, self)
-            subscribed, messages = await database_sync_to_async(self._replay)(room, after)
+            subscribed, messages = await in_database_thread(self._replay)(room, after)
             self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
             await self.send(text_data=realtime.encode(subscribed))
             for message in messages:
@@ -215,7 +234,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 return None  # the broadcast brings it to this tab too
             return selectors.message_payload(selectors.message_with_details(message_id=result.message.pk))
 
-        payload = await database_sync_to_async(send)()
+        payload = await in_database_thread(send)()
         if payload is not None:
             # A resend of something already stored, or a room this tab isn't watching: confirm it to this tab.
             await self.send(text_data=realtime.encode({"type": "message.new", "room": room_id, "message": payload}))
@@ -246,7 +265,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 return None  # the broadcast brings the change to this tab too
             return message.room_id, selectors.message_payload(selectors.message_with_details(message_id=message.pk))
 
-        result = await database_sync_to_async(run)()
+        result = await in_database_thread(run)()
         if result is not None:
             room_id, payload = result
             await self.send(text_data=realtime.encode({"type": "message.updated", "room": room_id, "message": payload}))
@@ -266,7 +285,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     async def on_read(self, frame: Frame):
         # The service tells every tab of this person (this one included) with a room.read frame.
-        await database_sync_to_async(read_mark)(
+        await in_database_thread(read_mark)(
             actor=self.user, room_id=frame.fields["room"], message_id=frame.fields["message"]
         )
 
@@ -275,7 +294,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def access_changed(self, event):
         """Someone changed what this person may read (left or removed from a group, no longer going to an event,
         suspended). Re-check every subscription; leave the rooms they may no longer read."""
-        user, lost = await database_sync_to_async(self._recheck_access)()
+        user, lost = await in_database_thread(self._recheck_access)()
         if user is None:
             self.closing = True
             await self.close(code=CLOSE_SUSPENDED)
@@ -312,7 +331,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             await fanout_for(self.channel_layer).leave(room_id, self)
         self.typing_at.pop(room_id, None)
         if room_id in self.present_in:
-            await database_sync_to_async(self._leave_presence)([room_id])
+            await in_database_thread(self._leave_presence)([room_id])
 
     # --- presence -----------------------------------------------------------------------------------------------------
 

@@ -239,6 +239,10 @@ HN_CHAT_IMAGE_SIZE = env_int("HN_CHAT_IMAGE_SIZE", 1024)
 HN_SOCKET_FRAMES_BURST = env_int("HN_SOCKET_FRAMES_BURST", 30)
 HN_SOCKET_FRAMES_PER_SECOND = env_int("HN_SOCKET_FRAMES_PER_SECOND", 10)
 HN_SOCKET_RATE_LIMIT_STRIKES = env_int("HN_SOCKET_RATE_LIMIT_STRIKES", 5)
+# Database work for socket frames runs in a pool of threads (PostgreSQL), or one thread (SQLite: one writer at a time).
+HN_SOCKET_DATABASE_IN_PARALLEL = env_bool(
+    "HN_SOCKET_DATABASE_IN_PARALLEL", DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+)
 
 LOGGING = {
     "version": 1,
