@@ -16,7 +16,11 @@ HN_SOCKET_FRAMES_PER_SECOND = 1_000_000
 # Daphne's "Listening on TCP address ..." line (INFO) tells the benchmark the server is ready.
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "daphne.server": {"level": "INFO"}}}  # noqa: F405
 
-# `--memory-layer ours` (bench/chat_bench.py): measure with messaging.layers.InMemoryChannelLayer instead of the one
-# the app's settings name, to show what it changes (both servers on the layer get it, as they share the layer).
-if not REDIS_URL and env_str("HN_BENCH_MEMORY_LAYER", "") == "ours":  # noqa: F405
-    CHANNEL_LAYERS = {"default": {"BACKEND": "messaging.layers.InMemoryChannelLayer"}}
+# The tutorial's server on the in-memory run (bench/chat_bench.py `--baseline-layer`): Channels' own in-memory layer,
+# as the tutorial sets it up, or ours (messaging.layers) to show what the layer alone changes.
+if not REDIS_URL:  # noqa: F405
+    _layer = env_str("HN_BENCH_MEMORY_LAYER", "")  # noqa: F405
+    if _layer == "channels":
+        CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    elif _layer == "ours":
+        CHANNEL_LAYERS = {"default": {"BACKEND": "messaging.layers.InMemoryChannelLayer"}}
