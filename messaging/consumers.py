@@ -183,7 +183,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
             if room_id not in self.rooms:
                 # Join the room's fan-out before reading the replay: nothing committed in between can be missed.
                 self.rooms[room_id] = None
-                await fanout_for(self.channel_layer).join(room_id, self)
+                try:
+                    await fanout_for(self.channel_layer).join(room_id, self)
+                except Exception:
+                    del self.rooms[room_id]  # not joined: the client may try again
+                    raise
             subscribed, messages = await in_database_thread(self._replay)(room, after)
             self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
             await self.send(text_data=realtime.encode(subscribed))
