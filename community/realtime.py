@@ -24,7 +24,7 @@ def user_group_name(user_id: int) -> str:
 
 def send_to_user(user_id: int, frame: dict) -> None:
     text = json.dumps(frame, default=str)
-    group_send_soon(user_group_name(user_id), {"type": "forward.frame", "text": text})
+    group_send_soon(user_group_name(user_id), {"type": "forward.frame", "text": text, "user_id": user_id})
 
 
 def access_changed_on_commit(user_id: int) -> None:

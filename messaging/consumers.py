@@ -1,24 +1,25 @@
 """The one socket per browser tab at /ws/. Thin: parse a frame, call the same services as the REST API, forward
 broadcasts. The protocol is in docs/realtime.md.
 
-Cost per delivery: a room's broadcast reaches this process once and is handed by the process's `RoomFanout`
-(messaging/fanout.py) to each local subscriber as a pre-encoded frame, sent as it is - no decoding, no database work,
-no queue or task per socket. A person's own events come through this socket's channel, and `dispatch` skips the
-database-connection hop (`aclose_old_connections()`) that Channels runs before every handler. Database work for a
-client's own frames runs in `in_database_thread`: on PostgreSQL in a pool of threads, so one socket's slow query
+Cost per delivery: a broadcast (a room's, or the person's own events) reaches this process once and is handed by the
+process's `Fanout` (messaging/fanout.py) to each local socket that wants it as a pre-encoded frame, sent as it is - no
+decoding, no database work, no queue, channel or task per socket. `dispatch` skips the database-connection hop
+(`aclose_old_connections()`) that Channels runs before every handler. Database work for a client's own frames runs in
+`in_database_thread`: on PostgreSQL in a pool of threads, so one socket's slow query
 doesn't hold up everyone else's; on SQLite, which writes one at a time anyway, in Channels' single database thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import time
-from collections import deque
 
 from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -66,7 +67,13 @@ def _setting(name: str, default):
     return type(default)(getattr(settings, name, default))
 
 
+_access_checks: set[asyncio.Task] = set()  # running access checks, kept referenced until they finish
+
+
 class SocketConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: the process's fan-out brings it every frame it wants (messaging/fanout.py).
+    channel_layer_alias = None
+
     # --- connecting ---------------------------------------------------------------------------------------------------
 
     async def connect(self):
@@ -85,19 +92,22 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.typing_at: dict[int, float] = {}
         self.allowance = float(_setting("HN_SOCKET_FRAMES_BURST", 30))
         self.allowance_at = time.monotonic()
-        self.strikes: deque[float] = deque()
+        self.strikes: list[float] = []
         self.closing = False
+        # Frames from the socket and access changes are handled one at a time, in the order they came.
+        self.busy = asyncio.Lock()
+        self.layer = get_channel_layer()
         self.user_group = user_group_name(user.pk)
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await fanout_for(self.layer).join(self.user_group, self)
         await self.accept()
 
     async def disconnect(self, code):
         if not hasattr(self, "user_group"):
             return
-        await self.channel_layer.group_discard(self.user_group, self.channel_name)
-        fanout = fanout_for(self.channel_layer)
+        fanout = fanout_for(self.layer)
+        await fanout.leave(self.user_group, self)
         for room_id in list(self.rooms):
-            await fanout.leave(room_id, self)
+            await fanout.leave(realtime.room_group_name(room_id), self)
         if self.present_in:
             await in_database_thread(self._leave_presence)(list(self.present_in))
         self.rooms.clear()
@@ -108,8 +118,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
         # AsyncConsumer.dispatch hops to the database thread (`aclose_old_connections()`) before every handler, and
         # that hop queues behind everyone else's database work. Every handler here that touches the database does so
         # in in_database_thread, which closes old connections itself, so the hop is skipped for all of them.
-        if message.get("type") == "forward.frame" and message["text"] == realtime.ACCESS_CHANGED_TEXT:
-            message = {"type": "access.changed"}
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -118,6 +126,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def forward_frame(self, event):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
         room_id = event.get("room_id")
+        if room_id is None and event["text"] == realtime.ACCESS_CHANGED_TEXT:
+            task = asyncio.get_running_loop().create_task(self._check_access())
+            _access_checks.add(task)
+            task.add_done_callback(_access_checks.discard)
+            return
         if room_id is not None:
             held = self.held.get(room_id)
             if held is not None:
@@ -140,6 +153,10 @@ class SocketConsumer(AsyncWebsocketConsumer):
     # --- client frames ------------------------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        async with self.busy:
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data, bytes_data):
         if self.closing:
             return
         if not self._take_allowance():
@@ -184,7 +201,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 # Join the room's fan-out before reading the replay: nothing committed in between can be missed.
                 self.rooms[room_id] = None
                 try:
-                    await fanout_for(self.channel_layer).join(room_id, self)
+                    await fanout_for(self.layer).join(realtime.room_group_name(room_id), self)
                 except Exception:
                     del self.rooms[room_id]  # not joined: the client may try again
                     raise
@@ -283,7 +300,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return  # one typing frame every few seconds is enough for everyone else
         self.typing_at[room_id] = now
         typing = {"type": "typing", "room": room_id, "user": selectors.person_payload(self.user)}
-        await self.channel_layer.group_send(
+        await self.layer.group_send(
             realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id)
         )
 
@@ -295,7 +312,12 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     # --- access changes -----------------------------------------------------------------------------------------------
 
-    async def access_changed(self, event):
+    async def _check_access(self):
+        async with self.busy:
+            if not self.closing:
+                await self.access_changed()
+
+    async def access_changed(self):
         """Someone changed what this person may read (left or removed from a group, no longer going to an event,
         suspended). Re-check every subscription; leave the rooms they may no longer read."""
         user, lost = await in_database_thread(self._recheck_access)()
@@ -332,7 +354,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def _leave(self, room_id: int):
         if room_id in self.rooms:
             del self.rooms[room_id]
-            await fanout_for(self.channel_layer).leave(room_id, self)
+            await fanout_for(self.layer).leave(realtime.room_group_name(room_id), self)
         self.typing_at.pop(room_id, None)
         if room_id in self.present_in:
             await in_database_thread(self._leave_presence)([room_id])
@@ -395,7 +417,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         self.strikes.append(now)
         while self.strikes and now - self.strikes[0] > 60:
-            self.strikes.popleft()
+            self.strikes.pop(0)
         if len(self.strikes) >= _setting("HN_SOCKET_RATE_LIMIT_STRIKES", 5):
             self.closing = True
             await self.close(code=CLOSE_RATE_LIMITED)

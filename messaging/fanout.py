@@ -1,18 +1,19 @@
-"""Room broadcasts fanned out inside each server process.
+"""Broadcasts fanned out inside each server process.
 
-The channel layer carries ONE copy of a room's broadcast to each server process, not one per open socket: the
-process's `RoomFanout` has a single channel, which is in the room's group while at least one local socket is
-subscribed, and hands each frame (already encoded) straight to the local sockets watching that room. On Redis that
-is one copy through Redis per process instead of one per socket; on either layer a delivery costs a function call,
-not a queue, a task and a wake-up per socket.
+The channel layer carries ONE copy of a broadcast to each server process, not one per open socket: the process's
+`Fanout` has a single channel, which is in a group (`room.<id>`, `user.<id>`) while at least one local socket wants
+it, and hands each frame (already encoded) straight to those sockets. On Redis that is one copy through Redis per
+process instead of one per socket; on either layer a delivery is a function call, not a queue, a task and a wake-up
+per socket, and a socket needs no channel of its own.
+
+Frames name what they are for: `room_id` (a room's broadcast) or `user_id` (one person's own events:
+notifications, access changes), set by `messaging.realtime` and `community.realtime`.
 
 What can go wrong is handled on purpose, never by dropping frames quietly:
-- the process falls so far behind that its fan-out channel overflows: every local socket closes with 4408 and its
-  client reconnects and catches up with `subscribe` + `after` (docs/realtime.md);
+- the process falls so far behind that its channel overflows (`HN_CHANNEL_CAPACITY`): every local socket closes
+  with 4408 and its client reconnects and catches up with `subscribe` + `after` (docs/realtime.md);
 - a group membership would expire after the layer's `group_expiry`: it is renewed well before;
 - one socket failing to take a frame does not stop the others getting it.
-
-A person's own events (notifications, access changes) still go to each socket's own channel, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 import weakref
 from typing import Protocol
 
+from community.realtime import user_group_name
 from messaging.realtime import room_group_name
 
 logger = logging.getLogger(__name__)
@@ -35,43 +37,56 @@ class Subscriber(Protocol):
     async def channel_overflow(self, event: dict) -> None: ...
 
 
-class RoomFanout:
+def _group_of(event: dict) -> str | None:
+    room_id = event.get("room_id")
+    if room_id is not None:
+        return room_group_name(room_id)
+    user_id = event.get("user_id")
+    if user_id is not None:
+        return user_group_name(user_id)
+    return None
+
+
+class Fanout:
     def __init__(self, layer):
         self.layer = layer
-        self.rooms: dict[int, set[Subscriber]] = {}
+        self.local: dict[str, set[Subscriber]] = {}  # group -> this process's sockets that want it
+        self.locks: dict[str, asyncio.Lock] = {}  # group_add and group_discard for a group never overtake each other
         self.channel: str | None = None
         self.tasks: list[asyncio.Task] = []
-        self.changing = asyncio.Lock()  # group_add and group_discard for one room never overtake each other
 
-    async def join(self, room_id: int, subscriber: Subscriber) -> None:
-        """Returns once frames for the room reach `subscriber`, so nothing committed after this can be missed."""
-        async with self.changing:
-            local = self.rooms.get(room_id)
+    async def join(self, group: str, subscriber: Subscriber) -> None:
+        """Returns once the group's frames reach `subscriber`, so nothing committed after this can be missed."""
+        async with self._lock(group):
+            local = self.local.get(group)
             if local is None:
                 if self.channel is None:
                     # The default prefix: channels_redis receives all of a process's channels through one loop that
                     # knows only that one.
                     self.channel = await self.layer.new_channel()
-                await self.layer.group_add(room_group_name(room_id), self.channel)
-                local = self.rooms[room_id] = set()
+                await self.layer.group_add(group, self.channel)
+                local = self.local[group] = set()
                 self._start()
             local.add(subscriber)
 
-    async def leave(self, room_id: int, subscriber: Subscriber) -> None:
-        async with self.changing:
-            local = self.rooms.get(room_id)
+    async def leave(self, group: str, subscriber: Subscriber) -> None:
+        async with self._lock(group):
+            local = self.local.get(group)
             if local is None or subscriber not in local:
                 return
             local.discard(subscriber)
             if local:
                 return
-            del self.rooms[room_id]
-            await self.layer.group_discard(room_group_name(room_id), self.channel)
-            if not self.rooms:
+            del self.local[group]
+            await self.layer.group_discard(group, self.channel)
+            if not self.local:
                 self._stop()
 
-    def subscribers(self, room_id: int) -> frozenset[Subscriber]:
-        return frozenset(self.rooms.get(room_id, ()))
+    def _lock(self, group: str) -> asyncio.Lock:
+        lock = self.locks.get(group)
+        if lock is None:
+            lock = self.locks[group] = asyncio.Lock()
+        return lock
 
     # --- the process's reader ------------------------------------------------------------------------------------
 
@@ -84,6 +99,7 @@ class RoomFanout:
         for task in self.tasks:
             task.cancel()
         self.tasks = []
+        self.locks = {group: lock for group, lock in self.locks.items() if lock.locked()}
 
     async def _read(self) -> None:
         while True:
@@ -91,15 +107,15 @@ class RoomFanout:
             if event.get("type") == OVERFLOW:
                 await self._overflowed(event)
                 continue
-            for subscriber in tuple(self.rooms.get(event.get("room_id"), ())):
+            for subscriber in tuple(self.local.get(_group_of(event), ())):
                 try:
                     await subscriber.forward_frame(event)
                 except Exception:
-                    logger.exception("A socket could not take a room frame")
+                    logger.exception("A socket could not take a frame")
 
     async def _overflowed(self, event: dict) -> None:
-        logger.warning("This process fell behind its room broadcasts; its sockets will reconnect and catch up")
-        everyone = {subscriber for local in self.rooms.values() for subscriber in local}
+        logger.warning("This process fell behind its broadcasts; its sockets will reconnect and catch up")
+        everyone = {subscriber for local in self.local.values() for subscriber in local}
         for subscriber in everyone:
             try:
                 await subscriber.channel_overflow(event)
@@ -110,18 +126,19 @@ class RoomFanout:
         every = max(1.0, getattr(self.layer, "group_expiry", 86400) / 4)
         while True:
             await asyncio.sleep(every)
-            async with self.changing:
-                for room_id in list(self.rooms):
-                    await self.layer.group_add(room_group_name(room_id), self.channel)
+            for group in list(self.local):
+                async with self._lock(group):
+                    if group in self.local:
+                        await self.layer.group_add(group, self.channel)
 
 
 _fanouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def fanout_for(layer) -> RoomFanout:
+def fanout_for(layer) -> Fanout:
     """This process's fan-out for `layer` (one per event loop: each test has its own loop)."""
     loop = asyncio.get_running_loop()
     fanout = _fanouts.get(loop)
     if fanout is None or fanout.layer is not layer:
-        fanout = _fanouts[loop] = RoomFanout(layer)
+        fanout = _fanouts[loop] = Fanout(layer)
     return fanout

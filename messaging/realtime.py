@@ -27,9 +27,9 @@ def encode(frame: dict) -> str:
 
 
 def forward_event(frame: dict, *, room_id: int | None = None, message_id: int | None = None) -> dict:
-    """The channel-layer event a consumer forwards as it is. `room_id` (and `message_id` for a new message) ride
-    along, so a consumer can drop a frame for a room it has left, or a live copy of a message it has just replayed,
-    without decoding the frame."""
+    """The channel-layer event for a room's broadcast, forwarded as it is. `room_id` says which room's sockets get it
+    (messaging/fanout.py routes by it); `message_id` (a new message) lets a consumer drop a live copy of a message it
+    has just replayed, without decoding the frame."""
     event = {"type": "forward.frame", "text": encode(frame)}
     if room_id is not None:
         event["room_id"] = room_id
@@ -43,9 +43,9 @@ def broadcast_to_room(room_id: int, frame: dict, *, message_id: int | None = Non
 
 
 def broadcast_to_users(user_ids, frame: dict) -> None:
-    event = forward_event(frame)
+    text = encode(frame)
     for user_id in user_ids:
-        group_send_soon(user_group_name(user_id), event)
+        group_send_soon(user_group_name(user_id), {"type": "forward.frame", "text": text, "user_id": user_id})
 
 
 def on_commit_message_new(*, room_id: int, payload: dict) -> None:

@@ -166,7 +166,9 @@ async def test_marking_read_updates_the_count_in_other_tabs(member, session_cook
 async def test_forwarding_a_frame_does_no_database_work(member, session_cookie):
     communicator, _, _ = await open_socket(ORIGIN, session_cookie)
     with mock.patch("channels.consumer.aclose_old_connections") as close_connections:
-        await get_channel_layer().group_send(f"user.{member.pk}", {"type": "forward.frame", "text": '{"type":"x"}'})
+        await get_channel_layer().group_send(
+            f"user.{member.pk}", {"type": "forward.frame", "text": '{"type":"x"}', "user_id": member.pk}
+        )
         assert await communicator.receive_from(timeout=2) == '{"type":"x"}'
     close_connections.assert_not_called()
     await communicator.disconnect()
