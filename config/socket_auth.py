@@ -7,13 +7,14 @@ token), and its scope holds no session object for as long as it stays open.
 from __future__ import annotations
 
 from channels.auth import AuthMiddleware
-from channels.db import database_sync_to_async
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from community.threads import in_database_thread
 
-@database_sync_to_async
+
+@in_database_thread
 def _user_for_token(key: str):
     # The key is unique: no ORDER BY, which would let SQLite walk the users in id order instead of using the key.
     found = list(get_user_model().objects.filter(auth_token__key=key, is_active=True)[:1])

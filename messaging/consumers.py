@@ -5,27 +5,24 @@ Cost per delivery: a broadcast (a room's, or the person's own events) reaches th
 process's `Fanout` (messaging/fanout.py) to each local socket that wants it as a pre-encoded frame, sent as it is - no
 decoding, no database work, no queue, channel or task per socket. `dispatch` skips the database-connection hop
 (`aclose_old_connections()`) that Channels runs before every handler. Database work for a client's own frames runs in
-`in_database_thread`: on PostgreSQL in a pool of threads, so one socket's slow query
-doesn't hold up everyone else's; on SQLite, which writes one at a time anyway, in Channels' single database thread.
+`community.threads.in_database_thread`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 
-from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import close_old_connections
 
 from community.errors import DomainError, RateLimited
 from community.models import User
 from community.realtime import user_group_name
+from community.threads import in_database_thread
 from messaging import permissions, realtime, selectors
 from messaging.fanout import fanout_for
 from messaging.protocol import (
@@ -45,22 +42,6 @@ logger = logging.getLogger(__name__)
 
 TYPING_EVERY_SECONDS = 3
 REPLAY_DEDUPE_IDS = 50
-
-
-def in_database_thread(function):
-    """`function` in a worker thread, with its database connection closed when it is done (returned to the pool)
-    unless CONN_MAX_AGE keeps it. Unlike Channels' `database_sync_to_async`, the clean-up runs inside the call's
-    context, where the connection it opened is visible: from outside, a thread-pool thread keeps it open."""
-
-    @functools.wraps(function)
-    def run(*args, **kwargs):
-        close_old_connections()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            close_old_connections()
-
-    return sync_to_async(run, thread_sensitive=not settings.HN_SOCKET_DATABASE_IN_PARALLEL)
 
 
 def _setting(name: str, default):
