@@ -10,8 +10,11 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.autobahn_logging import skip_idle_pretty_printing  # noqa: E402
 from config.socket_auth import SessionOrTokenAuthMiddleware  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
+
+skip_idle_pretty_printing()
 
 application = ProtocolTypeRouter(
     {
