@@ -19,6 +19,7 @@ from community.models import (
     SiteRole,
     User,
 )
+from community.queries import one_or_none
 
 
 def is_site_staff(user: User) -> bool:
@@ -36,7 +37,7 @@ def _membership(user: User, group: Group) -> Membership | None:
     if cache is None:
         cache = user._membership_cache = {}
     if group.pk not in cache:
-        cache[group.pk] = Membership.objects.filter(user=user, group=group).first()
+        cache[group.pk] = one_or_none(Membership.objects.filter(user=user, group=group))
     return cache[group.pk]
 
 

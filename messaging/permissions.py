@@ -27,6 +27,7 @@ from community.permissions import (
     is_site_staff,
     shares_active_group,
 )
+from community.queries import one_or_none
 from events.models import Event, Rsvp, RsvpStatus
 from events.permissions import can_organise_event
 from messaging.models import DirectStatus, Message, Room, RoomKind
@@ -95,7 +96,7 @@ def _rooms_queryset():
 def access_room(*, user: User, room_id: int) -> Room:
     """The room if `user` may read it. A room that doesn't exist, or someone else's direct conversation, is
     `room_not_found`; a group or event room they're not in is `not_a_member`."""
-    room = _rooms_queryset().filter(pk=room_id).first() if isinstance(room_id, int) else None
+    room = one_or_none(_rooms_queryset().filter(pk=room_id)) if isinstance(room_id, int) else None
     if room is None or (room.is_direct and user.pk not in room.participant_ids()):
         raise room_not_found()
     if not can_read_room(user, room):

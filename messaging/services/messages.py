@@ -19,6 +19,7 @@ from django.utils import timezone
 from community.errors import InvalidInput, NotFound
 from community.images import harden_image
 from community.models import User
+from community.queries import one_or_none
 from community.services.notifications import notify
 from messaging import permissions, realtime
 from messaging.models import DirectStatus, Message, MessageEdit, MessageEditKind, Room
@@ -131,7 +132,7 @@ def message_send(
     with transaction.atomic():
         room = permissions.access_room(user=actor, room_id=room_id)
         if client_id:
-            existing = Message.objects.filter(room=room, author=actor, client_id=client_id).first()
+            existing = one_or_none(Message.objects.filter(room=room, author=actor, client_id=client_id))
             if existing is not None:
                 return SendResult(existing, created=False)
         if room.is_direct:
