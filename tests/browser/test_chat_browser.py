@@ -147,13 +147,19 @@ ASK_TO_MESSAGE = """async ([userId, body]) => {
 }"""
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_user, group, add_member, axe_check):
+@pytest.fixture
+def robin_and_kai(make_user, group, add_member):
+    """Robin and Kai, both in the group, and the group's chat room."""
     robin = make_user(display_name="Robin")
     kai = make_user(display_name="Kai")
     add_member(group, robin)
     add_member(group, kai)
-    room = room_for_group(group=group)
+    return robin, kai, room_for_group(group=group)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, robin_and_kai, axe_check):
+    robin, kai, room = robin_and_kai
     room_url = f"/chat/{room.pk}/"
 
     robin_page = open_as(robin)
@@ -209,12 +215,8 @@ def test_two_members_chat_live_and_catch_up_after_dropping_off(open_as, make_use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_chat_page_opens_one_socket_for_chat_and_the_notification_badge(open_as, make_user, group, add_member):
-    robin = make_user(display_name="Robin")
-    kai = make_user(display_name="Kai")
-    add_member(group, robin)
-    add_member(group, kai)
-    room = room_for_group(group=group)
+def test_the_chat_page_opens_one_socket_for_chat_and_the_notification_badge(open_as, robin_and_kai):
+    robin, kai, room = robin_and_kai
 
     robin_page = open_as(robin)
     kai_page, sockets = _new_tab_counting_sockets(open_as(kai))
@@ -254,12 +256,8 @@ def test_the_chat_page_opens_one_socket_for_chat_and_the_notification_badge(open
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reply_react_edit_and_delete_reach_the_other_person_live(open_as, make_user, group, add_member):
-    robin = make_user(display_name="Robin")
-    kai = make_user(display_name="Kai")
-    add_member(group, robin)
-    add_member(group, kai)
-    room = room_for_group(group=group)
+def test_reply_react_edit_and_delete_reach_the_other_person_live(open_as, robin_and_kai):
+    robin, kai, room = robin_and_kai
 
     kai_page = open_as(kai)
     robin_page = open_as(robin)
