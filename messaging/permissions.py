@@ -93,10 +93,12 @@ def _rooms_queryset():
     return Room.objects.select_related("group", "event", "event__group", "user_low", "user_high")
 
 
-def access_room(*, user: User, room_id: int) -> Room:
+def access_room(*, user: User, room_id: int, for_update: bool = False) -> Room:
     """The room if `user` may read it. A room that doesn't exist, or someone else's direct conversation, is
-    `room_not_found`; a group or event room they're not in is `not_a_member`."""
-    room = one_or_none(_rooms_queryset().filter(pk=room_id)) if isinstance(room_id, int) else None
+    `room_not_found`; a group or event room they're not in is `not_a_member`. `for_update` locks the room's row
+    until the transaction ends (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    rooms = _rooms_queryset().select_for_update(of=("self",)) if for_update else _rooms_queryset()
+    room = one_or_none(rooms.filter(pk=room_id)) if isinstance(room_id, int) else None
     if room is None or (room.is_direct and user.pk not in room.participant_ids()):
         raise room_not_found()
     if not can_read_room(user, room):

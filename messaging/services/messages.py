@@ -130,13 +130,15 @@ def message_send(
     clean_image = _harden_chat_image(image) if image is not None else None
 
     with transaction.atomic():
-        room = permissions.access_room(user=actor, room_id=room_id)
+        # The room's row stays locked until the commit, so a room's messages commit in id order (also across server
+        # processes) and are broadcast in that order: a client that catches up with `after` (the highest id it has
+        # seen) can't miss one committed later with a lower id. It also stops two first messages of a direct request
+        # arriving at once from both counting as "the first".
+        room = permissions.access_room(user=actor, room_id=room_id, for_update=True)
         if client_id:
             existing = one_or_none(Message.objects.filter(room=room, author=actor, client_id=client_id))
             if existing is not None:
                 return SendResult(existing, created=False)
-        if room.is_direct:
-            room = _lock_direct_room(room)
         permissions.require_can_post(user=actor, room=room)
         reply_to = _reply_target(room=room, reply_to_id=reply_to_id)
         message_rate_limit(user_id=actor.pk)
@@ -155,15 +157,6 @@ def message_send(
             _tell_about_request(actor=actor, room=room)
         realtime.on_commit_message_new(room_id=room.pk, payload=message_payload(message, reactions=[]))
     return SendResult(message, created=True)
-
-
-def _lock_direct_room(room: Room) -> Room:
-    """Two first messages of a request arriving at once must not both count as 'the first'."""
-    locked = Room.objects.select_for_update().filter(pk=room.pk).first()
-    if locked is None:
-        raise permissions.room_not_found()
-    locked.user_low, locked.user_high = room.user_low, room.user_high
-    return locked
 
 
 def _reply_target(*, room: Room, reply_to_id: int | None) -> Message | None:
