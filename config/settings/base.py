@@ -119,8 +119,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Our in-memory layer: O(recipients) per broadcast, and a full queue closes that socket (4408) rather than
-    # silently dropping messages; see messaging/layers.py.
+    # Our in-memory layer: O(recipients) per broadcast, and a full queue is reported (the process's sockets close
+    # with 4408 and catch up) rather than messages being dropped silently; see messaging/layers.py and fanout.py.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "messaging.layers.InMemoryChannelLayer",
