@@ -126,8 +126,8 @@ class SocketConsumer(AsyncWebsocketConsumer):
             await self.base_send({"type": "websocket.send", "text": event["text"]})
 
     async def channel_overflow(self, event):
-        """This socket fell too far behind its broadcasts (messaging.layers). Close with 4408 rather than drop
-        frames silently: the client reconnects and `subscribe` with `after` replays what it missed."""
+        """This socket's server process fell too far behind its broadcasts (messaging/fanout.py). Close with 4408
+        rather than drop frames silently: the client reconnects and `subscribe` with `after` replays what it missed."""
         self.closing = True
         await self.close(code=CLOSE_TOO_SLOW)
 

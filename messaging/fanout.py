@@ -24,12 +24,10 @@ import weakref
 from typing import Protocol
 
 from community.realtime import user_group_name
+from messaging.layers import OVERFLOW_EVENT
 from messaging.realtime import room_group_name
 
 logger = logging.getLogger(__name__)
-
-OVERFLOW = "channel.overflow"
-
 
 class Subscriber(Protocol):
     async def forward_frame(self, event: dict) -> None: ...
@@ -104,7 +102,7 @@ class Fanout:
     async def _read(self) -> None:
         while True:
             event = await self.layer.receive(self.channel)
-            if event.get("type") == OVERFLOW:
+            if event.get("type") == OVERFLOW_EVENT["type"]:
                 await self._overflowed(event)
                 continue
             for subscriber in tuple(self.local.get(_group_of(event), ())):
