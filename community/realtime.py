@@ -40,9 +40,9 @@ def access_changed_on_commit(user_id: int) -> None:
 
 # --- sending from services --------------------------------------------------------------------------------------------
 # A service runs in a worker thread when a socket or an ASGI request called it. `async_to_sync` from there would
-# hold that thread (the one thread all database work shares) until the event loop got round to the send, so every
-# broadcast queued behind the loop's other work. Instead the send is handed to the loop and the thread goes on; an
-# outbox per loop sends in the order the services committed. Anywhere else (a management command, the Huey
+# hold that thread (on SQLite, the one thread all database work shares) until the event loop got round to the send,
+# so every broadcast queued behind the loop's other work. Instead the send is handed to the loop and the thread goes
+# on; an outbox per loop sends in the order the services committed. Anywhere else (a management command, the Huey
 # consumer, a plain test) the send happens before the call returns, as before.
 
 

@@ -11,14 +11,14 @@ from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from community.queries import one_or_none
 from community.threads import in_database_thread
 
 
 @in_database_thread
 def _user_for_token(key: str):
     # The key is unique: no ORDER BY, which would let SQLite walk the users in id order instead of using the key.
-    found = list(get_user_model().objects.filter(auth_token__key=key, is_active=True)[:1])
-    return found[0] if found else AnonymousUser()
+    return one_or_none(get_user_model().objects.filter(auth_token__key=key, is_active=True)) or AnonymousUser()
 
 
 def _token_in(scope) -> str | None:

@@ -100,8 +100,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer, background jobs ---------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
-# Frames a channel may hold before it counts as fallen behind (each process's room fan-out, messaging/fanout.py,
-# has one channel for every room's broadcasts; on Redis the count is per process).
+# Frames a channel may hold before it counts as fallen behind (each process's fan-out, messaging/fanout.py, has one
+# channel for all the broadcasts its sockets want; on Redis the count is per process).
 CHANNEL_CAPACITY = env_int("HN_CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
