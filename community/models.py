@@ -49,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     real_name = models.CharField(max_length=120, blank=True, help_text="Only staff can see this.")
     site_role = models.CharField(max_length=12, choices=SiteRole.choices, default=SiteRole.MEMBER)
     is_safeguarding_lead = models.BooleanField(default=False)
+    # Set by a moderator's suspension: until then the person can't sign in and every session and socket is ended.
+    suspended_until = models.DateTimeField(null=True, blank=True)
     age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -90,6 +92,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_under_18(self) -> bool:
         return self.age_band == AgeBand.UNDER_18
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
 class ProfileVisibility(models.TextChoices):
@@ -363,3 +369,6 @@ class Tie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_low_id}-{self.user_high_id} met {self.times_met}x"
+
+
+from community.models_safety import *  # noqa: E402,F401,F403

@@ -15,6 +15,7 @@ from community.models import (
     Membership,
     MembershipStatus,
     Notification,
+    PersonBlock,
     ProfileVisibility,
     SiteRole,
     User,
@@ -250,9 +251,21 @@ def can_see_profile(viewer: User, subject: User) -> bool:
         return True
     if not subject.is_active:
         return False
+    if has_blocked(subject, viewer):
+        return False  # the person blocked them: their profile is out of sight (they are not told why)
     if subject.profile.profile_visibility == ProfileVisibility.ALL_MEMBERS:
         return True
     return shares_active_group(viewer, subject)
+
+
+def has_blocked(blocker: User, other: User) -> bool:
+    return PersonBlock.objects.filter(blocker=blocker, blocked=other).exists()
+
+
+def either_blocked(first: User, second: User) -> bool:
+    return PersonBlock.objects.filter(
+        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
+    ).exists()
 
 
 def can_see_real_name(viewer: User, subject: User) -> bool:

@@ -200,7 +200,9 @@ class RoomMessagesApi(APIView):
     def get(self, request, room_id: int):
         query = validated(ChatHistoryQuerySerializer, request.query_params)
         room = permissions.access_room(user=request.user, room_id=room_id)
-        page = selectors.message_history(room=room, before=query.get("before"), limit=query["limit"])
+        page = selectors.message_history(
+            room=room, viewer=request.user, before=query.get("before"), limit=query["limit"]
+        )
         results = [selectors.message_payload(message) for message in page.messages]
         next_before = results[-1]["id"] if page.has_more and results else None
         return Response({"results": results, "has_more": page.has_more, "next_before": next_before})

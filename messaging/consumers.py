@@ -199,9 +199,13 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     def _replay(self, room, after):
         if after is None:
-            page = selectors.message_replay(room=room, after=None, limit=_setting("HN_CHAT_INITIAL_MESSAGES", 50))
+            page = selectors.message_replay(
+                room=room, viewer=self.user, after=None, limit=_setting("HN_CHAT_INITIAL_MESSAGES", 50)
+            )
         else:
-            page = selectors.message_replay(room=room, after=after, limit=_setting("HN_CHAT_REPLAY_LIMIT", 200))
+            page = selectors.message_replay(
+                room=room, viewer=self.user, after=after, limit=_setting("HN_CHAT_REPLAY_LIMIT", 200)
+            )
         messages = [selectors.message_payload(message) for message in page.messages]
         self._join_presence(room)
         people = selectors.room_people_showing_online(room=room)
@@ -281,9 +285,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return  # one typing frame every few seconds is enough for everyone else
         self.typing_at[room_id] = now
         typing = {"type": "typing", "room": room_id, "user": selectors.person_payload(self.user)}
-        await self.layer.group_send(
-            realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id)
-        )
+        await self.layer.group_send(realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id))
 
     async def on_read(self, frame: Frame):
         # The service tells every tab of this person (this one included) with a room.read frame.

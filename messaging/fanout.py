@@ -29,6 +29,7 @@ from messaging.realtime import room_group_name
 
 logger = logging.getLogger(__name__)
 
+
 class Subscriber(Protocol):
     async def forward_frame(self, event: dict) -> None: ...
 

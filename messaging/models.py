@@ -45,6 +45,10 @@ class Room(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     direct_status = models.CharField(max_length=10, choices=DirectStatus.choices, blank=True)
+    # Room controls (moderators): one message per N seconds per person, read-only, open only in staffed hours.
+    slow_mode_seconds = models.PositiveIntegerField(default=0)
+    is_locked = models.BooleanField(default=False)
+    staffed_hours_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,8 +113,14 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Held for review (new member, link, word list, crisis language): only its author and moderators see it until a
+    # moderator approves it. `held_reason` says why.
+    is_held = models.BooleanField(default=False)
+    held_reason = models.CharField(max_length=20, blank=True)
     # Moderation (hide and restore) sets these; a hidden message is sent to everyone without its words.
+    # `hidden_reason`: "moderator", or "reports" (hidden automatically until a moderator looks).
     is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=20, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -183,3 +193,6 @@ class ReadMarker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read room {self.room_id} to {self.last_read_message_id}"
+
+
+from messaging.models_moderation import *  # noqa: E402,F401,F403

@@ -6,8 +6,9 @@ Who reads a room:
 - a direct conversation: only the two people in it.
 Evaluators never read a room (they only ever see aggregates).
 
-Who may post in a room *now* is decided by one function, `require_can_post`, so moderation can add its rules there
-(blocks, mutes, silences, slow mode, room locks, staffed hours) and every path - socket, REST, admin - obeys them.
+Who may post in a room *now* is decided by one function, `post_refusal`, which also holds moderation's rules (a
+suspension, a site-wide silence, a mute in the room, a locked room, staffed hours, blocks between two people), so every
+path - socket, REST, admin - obeys them. Slow mode is a rate, taken in messaging.services.messages.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ from community.errors import DomainError, Forbidden, NotFound
 from community.models import DirectMessagePolicy, Membership, SiteRole, User
 from community.permissions import (
     can_see_profile,
+    either_blocked,
+    has_blocked,
     is_active_member,
     is_moderator_or_staff,
     is_site_staff,
     shares_active_group,
 )
 from community.queries import one_or_none
+from community.selectors.duty import anyone_on_duty
 from events.models import Event, Rsvp, RsvpStatus
 from events.permissions import can_organise_event
-from messaging.models import DirectStatus, Message, Room, RoomKind
+from messaging import staffed_hours
+from messaging.models import DirectStatus, Message, Room, RoomKind, Sanction, SanctionKind, StaffedHours
 
 # --- settings ---------------------------------------------------------------------------------------------------------
 
@@ -129,7 +134,7 @@ def post_refusal(user: User, room: Room, *, now: datetime | None = None) -> Doma
     """Why `user` may not post in `room` right now, or None if they may. The one rule for posting.
 
     Codes: not_a_member, room_not_found, read_only, room_not_open, dm_not_accepted, dm_declined, dm_off,
-    no_shared_group. (Moderation will add its codes here.)
+    no_shared_group, cannot_message, you_blocked_them, suspended, silenced, muted_in_room, room_locked, room_closed.
     """
     if room.is_direct and user.pk not in room.participant_ids():
         return room_not_found()
@@ -137,12 +142,12 @@ def post_refusal(user: User, room: Room, *, now: datetime | None = None) -> Doma
         return not_a_member()
     now = now or timezone.now()
     if room.kind == RoomKind.GROUP:
-        if room.group.is_archived:
-            return read_only()
-        return None
-    if room.kind == RoomKind.EVENT:
-        return _event_post_refusal(user, room.event, now=now)
-    return _direct_post_refusal(user, room)
+        refusal = read_only() if room.group.is_archived else None
+    elif room.kind == RoomKind.EVENT:
+        refusal = _event_post_refusal(user, room.event, now=now)
+    else:
+        refusal = _direct_post_refusal(user, room)
+    return refusal or _moderation_post_refusal(user, room, now=now)
 
 
 def require_can_post(*, user: User, room: Room, now: datetime | None = None) -> None:
@@ -153,6 +158,64 @@ def require_can_post(*, user: User, room: Room, now: datetime | None = None) -> 
 
 def can_post(user: User, room: Room) -> bool:
     return post_refusal(user, room) is None
+
+
+def _moderation_post_refusal(user: User, room: Room, *, now: datetime) -> DomainError | None:
+    if user.is_suspended:
+        return Forbidden("Your account is suspended at the moment.", code="suspended")
+    sanction = _sanction_in_force(user, room, now=now)
+    if sanction is not None:
+        return _sanction_refusal(sanction)
+    if is_moderator_or_staff(user):
+        return None
+    if room.is_locked:
+        return Forbidden(
+            "A moderator has paused this chat for now. You can still read it, and it will open again soon.",
+            code="room_locked",
+        )
+    if room.staffed_hours_only:
+        return staffed_hours_refusal(room, now=now)
+    return None
+
+
+def _sanction_in_force(user: User, room: Room, *, now: datetime) -> Sanction | None:
+    return (
+        Sanction.objects.filter(user=user, lifted_at__isnull=True, starts_at__lte=now)
+        .filter(Q(kind=SanctionKind.SILENCE) | Q(kind=SanctionKind.ROOM_MUTE, room=room))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("-kind")  # silence before room_mute
+        .first()
+    )
+
+
+def _sanction_refusal(sanction: Sanction) -> Forbidden:
+    until = f" until {staffed_hours.describe_opening(sanction.ends_at)}" if sanction.ends_at else " for now"
+    if sanction.kind == SanctionKind.SILENCE:
+        return Forbidden(
+            f"A moderator has paused your messages{until}. You can still read everything.", code="silenced"
+        )
+    return Forbidden(
+        f"A moderator has paused your messages in this chat{until}. You can still read it.", code="muted_in_room"
+    )
+
+
+def room_is_open_now(room: Room, *, now: datetime | None = None) -> bool:
+    """A room with staffed hours is open inside its weekly hours, or while any moderator is on duty."""
+    if not room.staffed_hours_only:
+        return True
+    now = now or timezone.now()
+    return staffed_hours.is_open_at(StaffedHours.objects.filter(room=room), now) or anyone_on_duty()
+
+
+def staffed_hours_refusal(room: Room, *, now: datetime) -> DomainError | None:
+    if room_is_open_now(room, now=now):
+        return None
+    opens = staffed_hours.next_opening(StaffedHours.objects.filter(room=room), now)
+    when = f" It opens on {staffed_hours.describe_opening(opens)}." if opens else ""
+    return Forbidden(
+        f"This chat is open when a moderator is around, so you can read it but not post right now.{when}",
+        code="room_closed",
+    )
 
 
 def _event_post_refusal(user: User, event: Event, *, now: datetime) -> DomainError | None:
@@ -182,12 +245,25 @@ def _direct_post_refusal(user: User, room: Room) -> DomainError | None:
                 "Your request has been sent. You can write more once they accept it.", code="dm_not_accepted"
             )
     if is_moderator_or_staff(user) or is_moderator_or_staff(other):
-        return None  # a conversation with staff or a moderator is never stopped by settings or groups
+        return None  # a conversation with staff or a moderator is never stopped by settings, groups or blocks
+    blocked = _block_refusal(user, other)
+    if blocked is not None:
+        return blocked
     if _direct_messages_off(other):
         return _dm_off()
     if not shares_active_group(user, other):
         return _no_shared_group()
     return None
+
+
+def _block_refusal(user: User, other: User) -> DomainError | None:
+    """A block either way stops a conversation. The person who was blocked is never told so: they get the same
+    answer as for any conversation that can't happen now."""
+    if not either_blocked(user, other):
+        return None
+    if has_blocked(user, other):
+        return Forbidden("You've blocked them. You can unblock them in your settings.", code="you_blocked_them")
+    return Forbidden("You can't message this person at the moment.", code="cannot_message")
 
 
 def _direct_messages_off(user: User) -> bool:
@@ -222,6 +298,9 @@ def direct_open_refusal(actor: User, other: User | None) -> DomainError | None:
         return None
     if not can_see_profile(actor, other):
         return NotFound("We couldn't find that person.", code="person_not_found")
+    blocked = _block_refusal(actor, other)
+    if blocked is not None:
+        return blocked
     if _direct_messages_off(other):
         return _dm_off()
     if not shares_active_group(actor, other):

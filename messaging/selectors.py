@@ -3,6 +3,8 @@ the one shape of a message and a room that both send.
 
 A message's shape never depends on who is looking, so a broadcast is encoded once for every subscriber. Deleted and
 hidden messages are sent without their words (moderators read hidden ones through moderation tools, not here).
+Which messages a person is shown does depend on them: a held message only to its author, and nothing from people
+they blocked or muted (`visible_to`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from community.models import MembershipRole, MembershipStatus, Profile, User
+from community.models import MembershipRole, MembershipStatus, PersonBlock, PersonMute, Profile, User
 from events.models import RsvpStatus
 from messaging import permissions
 from messaging.models import REACTIONS, Message, Reaction, ReadMarker, Room, RoomKind
@@ -74,6 +76,8 @@ def message_payload(message: Message, *, reactions=None) -> dict:
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "is_deleted": message.is_deleted,
         "is_hidden": message.is_hidden,
+        "hidden_reason": message.hidden_reason or None if message.is_hidden else None,
+        "is_held": message.is_held,
         "reactions": reactions_payload(reactions) if shows else [],
     }
 
@@ -114,11 +118,35 @@ def room_payload(room: Room, *, viewer: User, with_can_post: bool = False) -> di
 # --- rooms ------------------------------------------------------------------------------------------------------------
 
 
+def hidden_author_ids(user: User) -> QuerySet:
+    """The people whose messages `user` chose not to see (blocked or muted), as a subquery."""
+    return (
+        PersonBlock.objects.filter(blocker=user)
+        .values("blocked")
+        .union(PersonMute.objects.filter(muter=user).values("muted"))
+    )
+
+
+def hidden_author_id_set(*, user: User) -> set[int]:
+    return set(hidden_author_ids(user).values_list("blocked", flat=True))
+
+
+def visible_to(messages: QuerySet[Message], viewer: User) -> QuerySet[Message]:
+    """Leave out what `viewer` isn't shown: other people's held messages, and people they blocked or muted."""
+    blocked = PersonBlock.objects.filter(blocker=viewer).values("blocked")
+    muted = PersonMute.objects.filter(muter=viewer).values("muted")
+    return (
+        messages.exclude(Q(is_held=True) & ~Q(author=viewer))
+        .exclude(author__in=Subquery(blocked))
+        .exclude(author__in=Subquery(muted))
+    )
+
+
 def _unread_subquery(user: User):
     # Inside the message subquery, OuterRef("room") is the message's room.
     last_read = ReadMarker.objects.filter(room=OuterRef("room"), user=user).values("last_read_message_id")[:1]
     unread = (
-        Message.objects.filter(room=OuterRef("pk"), deleted_at__isnull=True, is_hidden=False)
+        visible_to(Message.objects.filter(room=OuterRef("pk"), deleted_at__isnull=True, is_hidden=False), user)
         .exclude(author=user)
         .filter(pk__gt=Coalesce(Subquery(last_read, output_field=IntegerField()), Value(0)))
         .order_by()
@@ -130,7 +158,7 @@ def _unread_subquery(user: User):
 
 
 def _last_message_subquery():
-    return Subquery(Message.objects.filter(room=OuterRef("pk")).order_by("-pk").values("pk")[:1])
+    return Subquery(Message.objects.filter(room=OuterRef("pk"), is_held=False).order_by("-pk").values("pk")[:1])
 
 
 def rooms_for_user(*, user: User) -> QuerySet[Room]:
@@ -164,19 +192,19 @@ class MessagePage:
     has_more: bool
 
 
-def message_history(*, room: Room, before: int | None = None, limit: int = 50) -> MessagePage:
+def message_history(*, room: Room, viewer: User, before: int | None = None, limit: int = 50) -> MessagePage:
     """Newest first; `before` is the cursor (a message id): the page holds messages older than it. Three queries."""
-    messages = _messages(room).order_by("-pk")
+    messages = visible_to(_messages(room), viewer).order_by("-pk")
     if before is not None:
         messages = messages.filter(pk__lt=before)
     page = list(messages[: limit + 1])
     return MessagePage(messages=page[:limit], has_more=len(page) > limit)
 
 
-def message_replay(*, room: Room, after: int | None, limit: int) -> MessagePage:
+def message_replay(*, room: Room, viewer: User, after: int | None, limit: int) -> MessagePage:
     """What a reconnecting socket missed, oldest first. More than `limit` missed: the newest `limit` and
     has_more=True (the app pages older history through the REST API). No `after`: the latest `limit`."""
-    messages = _messages(room).order_by("-pk")
+    messages = visible_to(_messages(room), viewer).order_by("-pk")
     if after is not None:
         messages = messages.filter(pk__gt=after)
     page = list(messages[: limit + 1])

@@ -123,7 +123,7 @@ def direct_answer(request, room_id: int, answer: str):
 
 
 def _room_context(request, room, form: SendForm) -> dict:
-    page = selectors.message_history(room=room, limit=PAGE_MESSAGES)
+    page = selectors.message_history(room=room, viewer=request.user, limit=PAGE_MESSAGES)
     payloads = [selectors.message_payload(message) for message in reversed(page.messages)]
     details = selectors.room_payload(room, viewer=request.user)
     refusal = permissions.post_refusal(request.user, room)

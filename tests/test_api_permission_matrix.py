@@ -24,6 +24,7 @@ from community.models import (
 from events.checkin_codes import current_code
 from events.models import Attendance, CheckInMethod, Event, Idea, IdeaComment, RsvpStatus
 from events.services.ideas import idea_comment, idea_propose
+from tests import permission_rows
 from tests.events.domain_factories import make_event, make_rsvp
 
 ROLES = ["anonymous", "outsider", "group_member", "leader", "moderator", "staff", "evaluator"]
@@ -305,6 +306,7 @@ MATRIX = [
     ("chat-direct-decline", "POST", "api/v1/direct/<int:room_id>/decline/",
      lambda w: f"/api/v1/direct/{chat(w)['request'].pk}/decline/", None, IN_CONVERSATION),
 ]  # fmt: skip
+MATRIX += permission_rows.collect()
 
 
 def _api_routes() -> set[tuple[str, str]]:

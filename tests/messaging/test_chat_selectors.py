@@ -80,9 +80,9 @@ def test_a_direct_conversation_is_titled_with_the_other_persons_name(in_group, f
 def test_history_pages_go_back_in_time(in_group, room):
     messages = many(room, in_group, 7)
 
-    first = message_history(room=room, limit=3)
-    second = message_history(room=room, before=first.messages[-1].pk, limit=3)
-    last = message_history(room=room, before=second.messages[-1].pk, limit=3)
+    first = message_history(room=room, viewer=in_group, limit=3)
+    second = message_history(room=room, viewer=in_group, before=first.messages[-1].pk, limit=3)
+    last = message_history(room=room, viewer=in_group, before=second.messages[-1].pk, limit=3)
 
     assert [m.pk for m in first.messages] == [m.pk for m in messages[::-1][:3]]
     assert [m.pk for m in second.messages] == [m.pk for m in messages[::-1][3:6]]
@@ -95,20 +95,20 @@ def test_history_costs_the_same_queries_for_any_page_size(in_group, friend, room
         reaction_toggle(actor=in_group, message_id=message.pk, emoji="👍")
     say(in_group, room, "reply", reply_to_id=Message.objects.first().pk)
     with django_assert_max_num_queries(2):
-        page = message_history(room=room, limit=25)
+        page = message_history(room=room, viewer=in_group, limit=25)
         [message_payload(message) for message in page.messages]
 
 
 def test_replay_sends_what_was_missed_oldest_first(in_group, room):
     messages = many(room, in_group, 5)
-    page = message_replay(room=room, after=messages[1].pk, limit=200)
+    page = message_replay(room=room, viewer=in_group, after=messages[1].pk, limit=200)
     assert [m.pk for m in page.messages] == [m.pk for m in messages[2:]]
     assert page.has_more is False
 
 
 def test_replay_is_bounded_to_the_newest(in_group, room):
     messages = many(room, in_group, 8)
-    page = message_replay(room=room, after=messages[0].pk, limit=3)
+    page = message_replay(room=room, viewer=in_group, after=messages[0].pk, limit=3)
     assert [m.pk for m in page.messages] == [m.pk for m in messages[-3:]]
     assert page.has_more is True
 
@@ -141,6 +141,8 @@ def test_the_message_shape(in_group, friend, room):
         "edited_at": None,
         "is_deleted": False,
         "is_hidden": False,
+        "hidden_reason": None,
+        "is_held": False,
         "reactions": [{"emoji": "😂", "count": 1, "user_ids": [friend.pk]}],
     }
 

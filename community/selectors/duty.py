@@ -1,0 +1,23 @@
+"""Who is on duty as a moderator now."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from community.models import ModeratorDuty, SiteRole, User
+
+
+def moderators_on_duty() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        site_role__in=(SiteRole.MODERATOR, SiteRole.STAFF),
+        duties__ended_at__isnull=True,
+    ).distinct()
+
+
+def anyone_on_duty() -> bool:
+    return ModeratorDuty.objects.filter(ended_at__isnull=True, moderator__is_active=True).exists()
+
+
+def is_on_duty(*, user: User) -> bool:
+    return ModeratorDuty.objects.filter(moderator=user, ended_at__isnull=True).exists()

@@ -1,0 +1,141 @@
+"""Finding listed phrases in what people write, the way moderators mean them.
+
+Matching ignores case, accents, spacing and common letter substitutions: "K1LL  mysélf", "k i l l myself" and
+"killmyself" all match the phrase "kill myself", but "skills" does not match "kill" (whole words only). A phrase
+ending in * matches any ending of its last word ("cut*" matches "cutting"). Repeated letters are squeezed
+("sooo" is "so"), in the text and the phrase alike.
+
+Used by the word lists (messaging) and the crisis-language detector (community.services.safeguarding).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Characters people use in place of letters, applied inside words that also have letters ("k1ll", "h8", "$hit").
+_SUBSTITUTIONS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+                                "@": "a", "$": "s", "!": "i", "|": "i", "+": "t", "€": "e", "£": "l"})  # fmt: skip
+_WORD_CHARS = re.compile(r"[\w@$!|+€£]+")
+_REPEATS = re.compile(r"(.)\1+")
+# A window may join this many more text words than the phrase has ("k i l l my self").
+_EXTRA_WORDS = 6
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _word(raw: str) -> str:
+    if any(ch.isalpha() for ch in raw):
+        raw = raw.translate(_SUBSTITUTIONS)
+    raw = "".join(ch for ch in raw if ch.isalnum())
+    return _REPEATS.sub(r"\1", raw)
+
+
+def words(text: str) -> list[str]:
+    """The text as normalised words. Runs of single letters are joined ("k i l l" is one word, "kill")."""
+    out: list[str] = []
+    letters: list[str] = []
+    for raw in _WORD_CHARS.findall(_plain(text)):
+        word = _word(raw)
+        if not word:
+            continue
+        if len(word) == 1 and word.isalpha():
+            letters.append(word)
+            continue
+        if letters:
+            out.append(_REPEATS.sub(r"\1", "".join(letters)) if len(letters) > 1 else letters[0])
+            letters = []
+        out.append(word)
+    if letters:
+        out.append(_REPEATS.sub(r"\1", "".join(letters)) if len(letters) > 1 else letters[0])
+    return out
+
+
+def normalise(text: str) -> str:
+    """The text as the matcher sees it, for the "test this text" box."""
+    return " ".join(words(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: str  # as listed
+    start: int  # word positions in words(text)
+    end: int
+
+
+class PhraseMatcher:
+    """Compiled phrases: `find(text)` gives every listed phrase found. Build once per list change, reuse per text."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.exact: dict[str, str] = {}
+        self.prefixes: dict[int, dict[str, str]] = {}
+        self.longest = 0
+        self.most_words = 1
+        for phrase in phrases:
+            key, wildcard, count = _compile(phrase)
+            if not key:
+                continue
+            if wildcard:
+                self.prefixes.setdefault(len(key), {}).setdefault(key, phrase)
+            else:
+                self.exact.setdefault(key, phrase)
+            self.longest = max(self.longest, len(key))
+            self.most_words = max(self.most_words, count)
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes)
+
+    def spans(self, text_words: list[str], *, skip: set[int] | frozenset[int] = frozenset()) -> list[Match]:
+        """Matches in already-normalised words. Words at positions in `skip` are never part of a match."""
+        found: list[Match] = []
+        window = self.most_words + _EXTRA_WORDS
+        for start in range(len(text_words)):
+            if start in skip:
+                continue
+            joined = ""
+            for end in range(start, min(len(text_words), start + window)):
+                if end in skip:
+                    break
+                joined += text_words[end]
+                phrase = self.exact.get(joined)
+                if phrase is None:
+                    phrase = self._prefix_match(joined)
+                if phrase is not None:
+                    found.append(Match(phrase, start, end + 1))
+                    break
+                if len(joined) > self.longest and not self.prefixes:
+                    break
+        return found
+
+    def _prefix_match(self, joined: str) -> str | None:
+        for length, keys in self.prefixes.items():
+            if len(joined) >= length and joined[:length] in keys:
+                return keys[joined[:length]]
+        return None
+
+    def find(self, text: str) -> list[str]:
+        """The listed phrases found in `text`, each once, in the order they appear."""
+        return _unique(match.phrase for match in self.spans(words(text)))
+
+
+def _compile(phrase: str) -> tuple[str, bool, int]:
+    stripped = phrase.strip()
+    wildcard = stripped.endswith("*")
+    phrase_words = words(stripped.rstrip("*"))
+    return "".join(phrase_words), wildcard, max(1, len(phrase_words))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def covered_positions(matches: Iterable[Match]) -> set[int]:
+    return {position for match in matches for position in range(match.start, match.end)}
