@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from community.errors import Forbidden, NotFound
+from community.errors import Forbidden, InvalidInput, NotFound
 from community.models import (
     Group,
     Invitation,
@@ -16,6 +16,7 @@ from community.models import (
     MembershipStatus,
     Notification,
     PersonBlock,
+    PersonMute,
     ProfileVisibility,
     SiteRole,
     User,
@@ -268,6 +269,41 @@ def either_blocked(first: User, second: User) -> bool:
     ).exists()
 
 
+def has_muted(muter: User, other: User) -> bool:
+    return PersonMute.objects.filter(muter=muter, muted=other).exists()
+
+
+# --- personal controls (block and mute) -----------------------------------------------------------------------------
+# Every member may block or mute anyone with an account (blocking hides nothing from the other person: they are
+# never told). Evaluators have no chat, so nothing to block. Moderators and staff can be muted but not blocked: a
+# block would stop them reaching someone they may need to keep safe.
+
+
+def can_use_personal_controls(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.site_role != SiteRole.EVALUATOR)
+
+
+def require_personal_controls(user: User) -> None:
+    if not can_use_personal_controls(user):
+        raise Forbidden("Blocking and muting are part of chat, which evaluators don't use.", code="forbidden")
+
+
+def can_block(actor: User, other: User) -> bool:
+    return can_use_personal_controls(actor) and other.pk != actor.pk and not is_moderator_or_staff(other)
+
+
+def access_person_to_control(*, actor: User, user_id: int, adding: bool) -> User:
+    """The person `actor` is blocking, muting or letting back in. Adding needs an active account that isn't an
+    evaluator's; taking a block or mute away works for any account that exists (so old ones can be tidied up)."""
+    require_personal_controls(actor)
+    other = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
+    if other is None or (adding and (not other.is_active or other.site_role == SiteRole.EVALUATOR)):
+        raise NotFound("We couldn't find that person.", code="person_not_found")
+    if other.pk == actor.pk:
+        raise InvalidInput("That's you! You can't block or mute yourself.", code="not_yourself")
+    return other
+
+
 def can_see_real_name(viewer: User, subject: User) -> bool:
     return viewer.pk == subject.pk or is_site_staff(viewer)
 
@@ -290,3 +326,17 @@ def access_notification(*, user: User, notification_id: int, lock: bool = False)
     if notification is None or not can_see_notification(user, notification):
         raise NotFound("We couldn't find that notification.", code="notification_not_found")
     return notification
+
+
+# --- moderator duty ---------------------------------------------------------------------------------------------------
+
+
+def can_take_duty(user: User) -> bool:
+    """Moderators and staff go on and off duty (while someone is, rooms with staffed hours are open and safeguarding
+    alerts reach them). A suspended account can't."""
+    return is_moderator_or_staff(user) and not user.is_suspended
+
+
+def require_can_take_duty(user: User) -> None:
+    if not can_take_duty(user):
+        raise Forbidden("Only moderators and staff go on duty.", code="moderators_only")

@@ -38,6 +38,20 @@ def access_changed_on_commit(user_id: int) -> None:
     transaction.on_commit(lambda: send_to_user(user_id, {"type": "access.changed"}), robust=True)
 
 
+# Internal frame: the person blocked, muted, unblocked or unmuted someone. Never forwarded to the client.
+HIDDEN_PEOPLE_CHANGED = {"type": "hidden_people.changed"}
+
+
+def hidden_people_changed_on_commit(user_id: int, *, person_id: int, hidden: bool) -> None:
+    """After this transaction commits, the person's open sockets start (hidden=True) or stop hiding `person_id`'s
+    messages. The change travels beside the frame (`person`, `hidden`), so a socket applies it without the database."""
+    from django.db import transaction
+
+    text = json.dumps(HIDDEN_PEOPLE_CHANGED)
+    event = {"type": "forward.frame", "text": text, "user_id": user_id, "person": person_id, "hidden": hidden}
+    transaction.on_commit(lambda: group_send_soon(user_group_name(user_id), event), robust=True)
+
+
 # --- sending from services --------------------------------------------------------------------------------------------
 # A service runs in a worker thread when a socket or an ASGI request called it. `async_to_sync` from there would
 # hold that thread (on SQLite, the one thread all database work shares) until the event loop got round to the send,

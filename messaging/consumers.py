@@ -51,6 +51,14 @@ def _setting(name: str, default):
 _access_checks: set[asyncio.Task] = set()  # running access checks, kept referenced until they finish
 
 
+def _apply_hidden_change(hidden: set[int], change: dict) -> None:
+    """A `hidden_people.changed` event: start or stop hiding one person (community.realtime)."""
+    if change.get("hidden"):
+        hidden.add(change["person"])
+    else:
+        hidden.discard(change["person"])
+
+
 class SocketConsumer(AsyncWebsocketConsumer):
     # No channel of its own: the process's fan-out brings it every frame it wants (messaging/fanout.py).
     channel_layer_alias = None
@@ -62,7 +70,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
-        if not user.is_active:
+        if not user.is_active or user.is_suspended:
             await self.close(code=CLOSE_SUSPENDED)
             return
         self.user = user
@@ -79,7 +87,15 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.busy = asyncio.Lock()
         self.layer = get_channel_layer()
         self.user_group = user_group_name(user.pk)
+        # People whose messages this person chose not to see (blocked or muted): their room frames are dropped.
+        # Changes that arrive while the set loads are applied after it, in the order they came.
+        self.hidden_authors: set[int] | None = None
+        self.hidden_changes: list[dict] = []
         await fanout_for(self.layer).join(self.user_group, self)
+        hidden = await in_database_thread(selectors.hidden_author_id_set)(user=user)
+        for change in self.hidden_changes:
+            _apply_hidden_change(hidden, change)
+        self.hidden_authors, self.hidden_changes = hidden, []
         await self.accept()
 
     async def disconnect(self, code):
@@ -112,7 +128,15 @@ class SocketConsumer(AsyncWebsocketConsumer):
             _access_checks.add(task)
             task.add_done_callback(_access_checks.discard)
             return
+        if room_id is None and event["text"] == realtime.HIDDEN_PEOPLE_CHANGED_TEXT:
+            if self.hidden_authors is None:
+                self.hidden_changes.append(event)  # still loading the set (connect)
+            else:
+                _apply_hidden_change(self.hidden_authors, event)
+            return
         if room_id is not None:
+            if event.get("author_id") in self.hidden_authors:
+                return  # someone this person blocked or muted
             held = self.held.get(room_id)
             if held is not None:
                 held.append(event)  # a subscribe is replaying this room; sent straight after it
@@ -285,7 +309,9 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return  # one typing frame every few seconds is enough for everyone else
         self.typing_at[room_id] = now
         typing = {"type": "typing", "room": room_id, "user": selectors.person_payload(self.user)}
-        await self.layer.group_send(realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id))
+        await self.layer.group_send(
+            realtime.room_group_name(room_id), realtime.forward_event(typing, room_id=room_id, author_id=self.user.pk)
+        )
 
     async def on_read(self, frame: Frame):
         # The service tells every tab of this person (this one included) with a room.read frame.
@@ -324,7 +350,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
 
     def _recheck_access(self):
         user = User.objects.filter(pk=self.user.pk, is_active=True).first()
-        if user is None:
+        if user is None or user.is_suspended:  # closed or suspended: the socket is closed with 4403
             return None, []
         lost = []
         for room_id in list(self.rooms):

@@ -12,10 +12,11 @@ import json
 from django.core.cache import cache
 from django.db import transaction
 
-from community.realtime import group_send_soon, user_group_name
+from community.realtime import HIDDEN_PEOPLE_CHANGED, group_send_soon, user_group_name
 
 # Internal frames sent to a person's own group (`user.<id>`). The consumer acts on them and never forwards them.
 ACCESS_CHANGED_TEXT = json.dumps({"type": "access.changed"})
+HIDDEN_PEOPLE_CHANGED_TEXT = json.dumps(HIDDEN_PEOPLE_CHANGED)  # with `person` and `hidden` beside the text
 
 
 def room_group_name(room_id: int) -> str:
@@ -26,20 +27,29 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
-def forward_event(frame: dict, *, room_id: int | None = None, message_id: int | None = None) -> dict:
+def forward_event(
+    frame: dict, *, room_id: int | None = None, message_id: int | None = None, author_id: int | None = None
+) -> dict:
     """The channel-layer event for a room's broadcast, forwarded as it is. `room_id` says which room's sockets get it
     (messaging/fanout.py routes by it); `message_id` (a new message) lets a consumer drop a live copy of a message it
-    has just replayed, without decoding the frame."""
+    has just replayed, without decoding the frame; `author_id` (whose message or typing it is) lets a consumer leave
+    out people its user blocked or muted, also without decoding it."""
     event = {"type": "forward.frame", "text": encode(frame)}
     if room_id is not None:
         event["room_id"] = room_id
     if message_id is not None:
         event["message_id"] = message_id
+    if author_id is not None:
+        event["author_id"] = author_id
     return event
 
 
-def broadcast_to_room(room_id: int, frame: dict, *, message_id: int | None = None) -> None:
-    group_send_soon(room_group_name(room_id), forward_event(frame, room_id=room_id, message_id=message_id))
+def broadcast_to_room(
+    room_id: int, frame: dict, *, message_id: int | None = None, author_id: int | None = None
+) -> None:
+    group_send_soon(
+        room_group_name(room_id), forward_event(frame, room_id=room_id, message_id=message_id, author_id=author_id)
+    )
 
 
 def broadcast_to_users(user_ids, frame: dict) -> None:
@@ -48,14 +58,23 @@ def broadcast_to_users(user_ids, frame: dict) -> None:
         group_send_soon(user_group_name(user_id), {"type": "forward.frame", "text": text, "user_id": user_id})
 
 
+def _author_id(payload: dict) -> int | None:
+    author = payload.get("author")
+    return author["id"] if author else None
+
+
 def on_commit_message_new(*, room_id: int, payload: dict) -> None:
     frame = {"type": "message.new", "room": room_id, "message": payload}
-    transaction.on_commit(lambda: broadcast_to_room(room_id, frame, message_id=payload["id"]), robust=True)
+    author_id = _author_id(payload)
+    transaction.on_commit(
+        lambda: broadcast_to_room(room_id, frame, message_id=payload["id"], author_id=author_id), robust=True
+    )
 
 
 def on_commit_message_updated(*, room_id: int, payload: dict) -> None:
     frame = {"type": "message.updated", "room": room_id, "message": payload}
-    transaction.on_commit(lambda: broadcast_to_room(room_id, frame), robust=True)
+    author_id = _author_id(payload)
+    transaction.on_commit(lambda: broadcast_to_room(room_id, frame, author_id=author_id), robust=True)
 
 
 def on_commit_room_updated(*, room_id: int, payload: dict, user_ids=None) -> None:
