@@ -9,3 +9,4 @@ class MessagingConfig(AppConfig):
         from community.notification_kinds import register_kind
 
         register_kind("direct_request", "Someone would like to start a conversation with you")
+        register_kind("report_outcome", "What happened after you reported something")
