@@ -376,3 +376,45 @@ def listed_event_rooms_for(user: User, *, now: datetime) -> QuerySet[Event]:
         starts_at__lte=now + timedelta(hours=event_room_opens_hours()),
         ends_at__gte=now - timedelta(days=7),
     )
+
+
+# --- moderation -------------------------------------------------------------------------------------------------------
+
+
+def can_moderate(user: User) -> bool:
+    """Moderators and staff use the moderation queue, actions, sanctions and the audit log."""
+    return is_moderator_or_staff(user) and not user.is_suspended
+
+
+def require_moderator(user: User) -> None:
+    if not can_moderate(user):
+        raise Forbidden("Only moderators and staff can do that.", code="moderators_only")
+
+
+def sanction_refusal(actor: User, subject: User) -> DomainError | None:
+    """Why `actor` may not warn, mute, silence, suspend or ban `subject`, or None.
+
+    Moderators sanction members and peer leaders; only staff sanction a moderator; nobody sanctions staff here (their
+    accounts are a partnership matter) or an evaluator (they never take part, so there is nothing to sanction).
+    Codes: moderators_only, person_not_found, not_yourself, cannot_sanction_staff, cannot_sanction_moderator,
+    cannot_sanction_evaluator.
+    """
+    if not can_moderate(actor):
+        return Forbidden("Only moderators and staff can do that.", code="moderators_only")
+    if subject is None or not subject.is_active:
+        return NotFound("We couldn't find that person.", code="person_not_found")
+    if subject.pk == actor.pk:
+        return Forbidden("You can't take moderation action about yourself.", code="not_yourself")
+    if subject.site_role == SiteRole.STAFF:
+        return Forbidden(
+            "Staff accounts can't be sanctioned here. Please talk to the partnership lead.",
+            code="cannot_sanction_staff",
+        )
+    if subject.site_role == SiteRole.MODERATOR and not is_site_staff(actor):
+        return Forbidden("Only staff can take action about a moderator.", code="cannot_sanction_moderator")
+    if subject.site_role == SiteRole.EVALUATOR:
+        return Forbidden(
+            "Evaluators don't take part in chat or groups, so there's nothing to sanction.",
+            code="cannot_sanction_evaluator",
+        )
+    return None
