@@ -18,6 +18,7 @@ from community.models import (
     PersonBlock,
     PersonMute,
     ProfileVisibility,
+    SafeguardingConcern,
     SiteRole,
     User,
 )
@@ -138,10 +139,15 @@ def can_see_join_requests(user: User, group: Group) -> bool:
 
 
 def can_remove_member(user: User, group: Group, membership: Membership) -> bool:
-    """Leaders remove or ban members; only staff remove or ban a peer leader."""
+    """Leaders remove or ban members (moderators ban them too); only staff remove or ban a peer leader."""
     if is_site_staff(user):
         return True
-    return is_group_leader(user, group) and not membership.is_leader
+    return (is_group_leader(user, group) or is_moderator_or_staff(user)) and not membership.is_leader
+
+
+def can_ban_from_group(user: User, group: Group) -> bool:
+    """A group's peer leaders and staff ban people from it, and so do moderators (site-wide)."""
+    return can_lead_group(user, group) or is_moderator_or_staff(user)
 
 
 def forget_membership(user: User, group: Group) -> None:
@@ -326,6 +332,37 @@ def access_notification(*, user: User, notification_id: int, lock: bool = False)
     if notification is None or not can_see_notification(user, notification):
         raise NotFound("We couldn't find that notification.", code="notification_not_found")
     return notification
+
+
+# --- safeguarding -----------------------------------------------------------------------------------------------------
+
+
+def can_handle_safeguarding(user: User) -> bool:
+    """Moderators and staff see, claim and resolve safeguarding concerns."""
+    return is_moderator_or_staff(user)
+
+
+def access_safeguarding_concern(*, user: User, concern_id: int) -> SafeguardingConcern:
+    if not can_handle_safeguarding(user):
+        raise Forbidden("Only moderators and staff handle safeguarding concerns.", code="not_a_moderator")
+    concern = SafeguardingConcern.objects.filter(pk=concern_id).first() if isinstance(concern_id, int) else None
+    if concern is None:
+        raise NotFound("We couldn't find that safeguarding concern.", code="concern_not_found")
+    return concern
+
+
+def can_edit_crisis_phrases(user: User) -> bool:
+    """Moderators and staff edit the crisis-language phrase list and use its test box."""
+    return is_moderator_or_staff(user)
+
+
+def can_see_support_contacts(user: User) -> bool:
+    """Every signed-in person (the support page is for members)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_edit_support_contacts(user: User) -> bool:
+    return is_site_staff(user)
 
 
 # --- moderator duty ---------------------------------------------------------------------------------------------------

@@ -418,3 +418,23 @@ def sanction_refusal(actor: User, subject: User) -> DomainError | None:
             code="cannot_sanction_evaluator",
         )
     return None
+
+
+# --- room controls (slow mode, lock, staffed hours) -------------------------------------------------------------------
+
+
+def can_control_room(user: User, room: Room) -> bool:
+    """Moderators and staff set slow mode, lock and staffed hours on group and event rooms (never on a direct
+    conversation: two people who both said yes)."""
+    return can_moderate(user) and not room.is_direct
+
+
+def access_room_controls(*, user: User, room_id: int, for_update: bool = False) -> Room:
+    """The room if `user` may change its controls. Codes: moderators_only, room_not_found (no such room, or a direct
+    conversation)."""
+    require_moderator(user)
+    rooms = _rooms_queryset().select_for_update(of=("self",)) if for_update else _rooms_queryset()
+    room = one_or_none(rooms.filter(pk=room_id)) if isinstance(room_id, int) else None
+    if room is None or room.is_direct:
+        raise room_not_found()
+    return room

@@ -10,13 +10,16 @@ they blocked or muted (`visible_to`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from community.models import MembershipRole, MembershipStatus, PersonBlock, PersonMute, Profile, User
+from community.selectors.duty import anyone_on_duty
 from events.models import RsvpStatus
-from messaging import permissions
+from messaging import permissions, staffed_hours
 from messaging.models import REACTIONS, Message, Reaction, ReadMarker, Room, RoomKind
 
 REPLY_EXCERPT_CHARS = 120
@@ -110,9 +113,52 @@ def room_payload(room: Room, *, viewer: User, with_can_post: bool = False) -> di
         "direct_status": room.direct_status or None,
         "requested_by": room.requested_by_id,
     }
+    payload.update(room_moderation_state(room))
     if with_can_post:
         payload["can_post"] = permissions.post_refusal(viewer, room) is None
     return payload
+
+
+def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
+    """A room's slow mode, lock and staffed hours, as room payloads and `room.updated` carry them.
+
+    `open_now`: a room without staffed hours is always open; one with them is open inside its weekly hours or while
+    a moderator is on duty. `next_opening_at`: when a closed room next opens by the clock; `open_until`: when the
+    current weekly opening ends (the app checks again then). No query unless the room has staffed hours (its hours
+    are read from a prefetch of `staffed_hours` when there is one)."""
+    state = {
+        "slow_mode_seconds": room.slow_mode_seconds,
+        "is_locked": room.is_locked,
+        "staffed_hours_only": room.staffed_hours_only,
+        "open_now": True,
+        "next_opening_at": None,
+        "open_until": None,
+        "staffed_hours": [],
+    }
+    if room.is_direct or not room.staffed_hours_only:
+        return state
+    now = now or timezone.now()
+    openings = sorted(room.staffed_hours.all(), key=lambda o: (o.weekday, o.opens_at))
+    by_clock = staffed_hours.is_open_at(openings, now)
+    open_now = by_clock or anyone_on_duty()
+    until = staffed_hours.open_until(openings, now) if by_clock else None
+    opens = None if open_now else staffed_hours.next_opening(openings, now)
+    state.update(
+        open_now=open_now,
+        next_opening_at=opens.isoformat() if opens else None,
+        open_until=until.isoformat() if until else None,
+        staffed_hours=[staffed_opening_payload(o) for o in openings],
+    )
+    return state
+
+
+def staffed_opening_payload(opening) -> dict:
+    return {
+        "weekday": opening.weekday,
+        "day": staffed_hours.WEEKDAYS[opening.weekday],
+        "opens_at": opening.opens_at.strftime("%H:%M"),
+        "closes_at": opening.closes_at.strftime("%H:%M"),
+    }
 
 
 # --- rooms ------------------------------------------------------------------------------------------------------------

@@ -26,6 +26,14 @@ def is_open_at(openings: Iterable[Opening], moment: datetime) -> bool:
     return any(o.weekday == local.weekday() and o.opens_at <= now < o.closes_at for o in openings)
 
 
+def open_until(openings: Iterable[Opening], moment: datetime) -> datetime | None:
+    """When the weekly opening that `moment` is in ends (London time), or None if it is in none."""
+    local = moment.astimezone(LONDON)
+    now = local.time()
+    ends = [o.closes_at for o in openings if o.weekday == local.weekday() and o.opens_at <= now < o.closes_at]
+    return datetime.combine(local.date(), max(ends), tzinfo=LONDON) if ends else None
+
+
 def next_opening(openings: Iterable[Opening], moment: datetime) -> datetime | None:
     """When the room next opens after `moment` (an aware datetime in London time), or None with no hours set."""
     openings = list(openings)
