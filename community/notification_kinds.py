@@ -44,3 +44,7 @@ register_kind("membership_added", "A peer leader or staff member adds you to a g
 register_kind("leader_changed", "You become, or stop being, a peer leader")
 register_kind("role_changed", "Your role in Here and Now changes")
 register_kind("account_security", "Security changes to your account", email_by_default=True, safety_critical=True)
+register_kind(
+    "safeguarding_support", "Support contacts, when things might be hard", email_by_default=True, safety_critical=True
+)
+register_kind("safeguarding_alert", "Safeguarding alerts (moderators)", email_by_default=True, safety_critical=True)

@@ -5,6 +5,11 @@ Matching ignores case, accents, spacing and common letter substitutions: "K1LL  
 ending in * matches any ending of its last word ("cut*" matches "cutting"). Repeated letters are squeezed
 ("sooo" is "so"), in the text and the phrase alike.
 
+With `correct_spelling=True` a text word of five or more letters that is one slip (a letter missing, added or
+changed, or two letters swapped) away from a listed word of five or more letters, with the same first letter, is read
+as that word ("myslef" is "myself", "sucide" is "suicide"). Short words and words that are themselves on the list are
+never corrected, and the whole phrase must still match, so "dine" never becomes "die".
+
 Used by the word lists (messaging) and the crisis-language detector (community.services.safeguarding).
 """
 
@@ -22,6 +27,8 @@ _WORD_CHARS = re.compile(r"[\w@$!|+€£]+")
 _REPEATS = re.compile(r"(.)\1+")
 # A window may join this many more text words than the phrase has ("k i l l my self").
 _EXTRA_WORDS = 6
+# Listed words this long or longer are recognised with one slip when correct_spelling is on.
+_CORRECTABLE = 5
 
 
 def _plain(text: str) -> str:
@@ -71,15 +78,21 @@ class Match:
 class PhraseMatcher:
     """Compiled phrases: `find(text)` gives every listed phrase found. Build once per list change, reuse per text."""
 
-    def __init__(self, phrases: Iterable[str]):
+    def __init__(self, phrases: Iterable[str], *, correct_spelling: bool = False):
         self.exact: dict[str, str] = {}
         self.prefixes: dict[int, dict[str, str]] = {}
         self.longest = 0
         self.most_words = 1
+        self.correct_spelling = correct_spelling
+        self.vocabulary: set[str] = set()  # listed words long enough to be corrected to
+        self._known: set[str] = set()  # every listed word: never corrected away from
+        self._slips: dict[str, set[str]] = {}
         for phrase in phrases:
             key, wildcard, count = _compile(phrase)
             if not key:
                 continue
+            if correct_spelling:
+                self._learn(words(phrase.strip().rstrip("*")))
             if wildcard:
                 self.prefixes.setdefault(len(key), {}).setdefault(key, phrase)
             else:
@@ -89,6 +102,32 @@ class PhraseMatcher:
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.prefixes)
+
+    def _learn(self, phrase_words: list[str]) -> None:
+        self._known.update(phrase_words)
+        for word in phrase_words:
+            if len(word) < _CORRECTABLE or word in self.vocabulary:
+                continue
+            self.vocabulary.add(word)
+            for variant in _one_letter_less(word):
+                self._slips.setdefault(variant, set()).add(word)
+
+    def corrected(self, text_words: list[str]) -> list[str]:
+        """`text_words` with each slip of a listed word read as that word (only with correct_spelling)."""
+        if not self.vocabulary:
+            return text_words
+        return [self._correct(word) for word in text_words]
+
+    def _correct(self, word: str) -> str:
+        if len(word) < _CORRECTABLE or word in self._known or not word.isalpha():
+            return word
+        candidates = set(self._slips.get(word, ()))  # a letter missing from a listed word
+        for variant in _one_letter_less(word):
+            if variant in self.vocabulary:  # a letter added in the text
+                candidates.add(variant)
+            candidates.update(self._slips.get(variant, ()))  # changed or swapped
+        best = {c for c in candidates if c[0] == word[0] and _one_slip_apart(word, c)}
+        return best.pop() if len(best) == 1 else word  # two listed words equally close: leave it alone
 
     def spans(self, text_words: list[str], *, skip: set[int] | frozenset[int] = frozenset()) -> list[Match]:
         """Matches in already-normalised words. Words at positions in `skip` are never part of a match."""
@@ -120,7 +159,7 @@ class PhraseMatcher:
 
     def find(self, text: str) -> list[str]:
         """The listed phrases found in `text`, each once, in the order they appear."""
-        return _unique(match.phrase for match in self.spans(words(text)))
+        return _unique(match.phrase for match in self.spans(self.corrected(words(text))))
 
 
 def _compile(phrase: str) -> tuple[str, bool, int]:
@@ -135,6 +174,26 @@ def _unique(items: Iterable[str]) -> list[str]:
     for item in items:
         seen.setdefault(item, None)
     return list(seen)
+
+
+def _one_letter_less(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_slip_apart(a: str, b: str) -> bool:
+    """True if a and b differ by one letter added, removed or changed, or two neighbouring letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        if len(diffs) != 2 or diffs[1] != diffs[0] + 1:
+            return False
+        first, second = diffs
+        return a[first] == b[second] and a[second] == b[first]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def covered_positions(matches: Iterable[Match]) -> set[int]:

@@ -1,6 +1,6 @@
 """Pages of community. Each area's module in community/views/ lists its own patterns."""
 
-from community.views import accounts, groups, home, invitations, notifications, profiles
+from community.views import accounts, groups, home, invitations, notifications, profiles, safeguarding
 
 app_name = "community"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *groups.urlpatterns,
     *invitations.urlpatterns,
     *notifications.urlpatterns,
+    *safeguarding.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 """/api/v1/ for community. Each area's module lists its own patterns."""
 
-from community.api import accounts, groups, invitations, notifications, profiles
+from community.api import accounts, groups, invitations, notifications, profiles, safeguarding
 
 urlpatterns = [
     *accounts.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *groups.urlpatterns,
     *invitations.urlpatterns,
     *notifications.urlpatterns,
+    *safeguarding.urlpatterns,
 ]

@@ -8,11 +8,12 @@ from community.models import ModeratorDuty, SiteRole, User
 
 
 def moderators_on_duty() -> QuerySet[User]:
+    # A subquery, not duties__ended_at__isnull: that join would also match moderators with no duty rows at all.
     return User.objects.filter(
         is_active=True,
         site_role__in=(SiteRole.MODERATOR, SiteRole.STAFF),
-        duties__ended_at__isnull=True,
-    ).distinct()
+        pk__in=ModeratorDuty.objects.filter(ended_at__isnull=True).values("moderator"),
+    )
 
 
 def anyone_on_duty() -> bool:
