@@ -10,17 +10,46 @@ they blocked or muted (`visible_to`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from community.models import MembershipRole, MembershipStatus, PersonBlock, PersonMute, Profile, User
-from community.selectors.duty import anyone_on_duty
+from community.models import (
+    MembershipRole,
+    MembershipStatus,
+    ModeratorDuty,
+    PersonBlock,
+    PersonMute,
+    Profile,
+    User,
+)
+from community.selectors.duty import anyone_on_duty, moderators_on_duty
 from events.models import RsvpStatus
 from messaging import permissions, staffed_hours
-from messaging.models import REACTIONS, Message, Reaction, ReadMarker, Room, RoomKind
+from messaging.models import (
+    REACTIONS,
+    Message,
+    Reaction,
+    ReadMarker,
+    Room,
+    RoomKind,
+    StaffedHours,
+    WordAction,
+    WordListEntry,
+)
 
 REPLY_EXCERPT_CHARS = 120
 
@@ -288,3 +317,46 @@ def room_people_showing_online(*, room: Room) -> list[int]:
         )
         profiles = profiles.filter(going | leading)
     return sorted(set(profiles.values_list("user_id", flat=True)))
+
+
+# --- room controls, duty and word lists (moderators) ------------------------------------------------------------------
+
+
+def rooms_for_moderation(*, now: datetime | None = None) -> QuerySet[Room]:
+    """Group rooms of active groups and event rooms of events not long over, for the moderators' room list:
+    controlled rooms (locked, slow, staffed hours) first, then by name. Staffed hours are prefetched."""
+    now = now or timezone.now()
+    controlled = Q(is_locked=True) | Q(slow_mode_seconds__gt=0) | Q(staffed_hours_only=True)
+    return (
+        Room.objects.filter(
+            Q(kind=RoomKind.GROUP, group__is_archived=False)
+            | Q(kind=RoomKind.EVENT, event__ends_at__gte=now - timedelta(days=7), event__cancelled_at__isnull=True)
+        )
+        .select_related("group", "event", "event__group")
+        .prefetch_related(Prefetch("staffed_hours", queryset=StaffedHours.objects.order_by("weekday", "opens_at")))
+        .annotate(is_controlled=ExpressionWrapper(controlled, output_field=BooleanField()))
+        .order_by("-is_controlled", Coalesce("group__name", "event__title"), "pk")
+    )
+
+
+def duty_payload(*, user: User) -> dict:
+    """Whether `user` is on duty (and since when), and who is on duty now (display names)."""
+    on_duty = list(moderators_on_duty().order_by("display_name").values_list("pk", "display_name"))
+    mine = ModeratorDuty.objects.filter(moderator=user, ended_at__isnull=True).values_list("started_at", flat=True)
+    started = next(iter(mine), None)
+    return {
+        "on_duty": started is not None,
+        "started_at": started.isoformat() if started else None,
+        "moderators_on_duty": [{"id": pk, "display_name": name} for pk, name in on_duty],
+    }
+
+
+def word_list_entries() -> list[WordListEntry]:
+    """Every word-list entry: blocks first, then holds, then flags, each by phrase."""
+    order = {WordAction.BLOCK: 0, WordAction.HOLD: 1, WordAction.FLAG: 2}
+    entries = WordListEntry.objects.select_related("created_by")
+    return sorted(entries, key=lambda entry: (order.get(entry.action, 9), entry.phrase.casefold()))
+
+
+def word_list_entry(*, entry_id: int) -> WordListEntry | None:
+    return WordListEntry.objects.filter(pk=entry_id).first() if isinstance(entry_id, int) else None

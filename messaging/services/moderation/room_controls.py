@@ -15,12 +15,12 @@ from datetime import time
 from django.db import transaction
 
 from community.errors import InvalidInput
-from community.models import User
+from community.models import Group, User
 from community.selectors.duty import anyone_on_duty
 from community.services.audit import audit_record
 from community.services.duty import DutyChange, duty_end, duty_start
 from messaging import realtime
-from messaging.models import Room, StaffedHours
+from messaging.models import Room, RoomKind, StaffedHours
 from messaging.permissions import access_room_controls
 from messaging.selectors import room_moderation_state, staffed_opening_payload
 
@@ -285,3 +285,12 @@ def staffed_rooms_announce(*, if_duty_changed_from: bool | None = None) -> int:
     for room in rooms:
         _announce(room)
     return len(rooms)
+
+
+def rooms_ensure_for_moderation() -> None:
+    """Make sure every active group has its room, so moderators can set controls before anyone has chatted.
+    One query when nothing is missing."""
+    missing = Group.objects.filter(is_archived=False, chat_room__isnull=True).values_list("pk", flat=True)
+    rooms = [Room(kind=RoomKind.GROUP, group_id=pk) for pk in missing]
+    if rooms:
+        Room.objects.bulk_create(rooms, ignore_conflicts=True)

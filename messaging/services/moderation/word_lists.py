@@ -247,9 +247,8 @@ def word_list_entry_add(*, actor: User, phrase: str, action: str, note: str = ""
     note_too_long."""
     require_moderator(actor)
     with transaction.atomic():
-        entry = WordListEntry(
-            phrase=_clean_phrase(phrase), action=_clean_action(action), note=_clean_note(note), created_by=actor
-        )
+        action, note = _clean_action(action), _clean_note(note)
+        entry = WordListEntry(phrase=_clean_phrase(phrase), action=action, note=note, created_by=actor)
         try:
             with transaction.atomic():
                 entry.save()
@@ -272,12 +271,12 @@ def word_list_entry_update(
             raise word_list_entry_not_found()
         before = _state(entry)
         changes = {}
-        if phrase is not None:
-            changes["phrase"] = _clean_phrase(phrase, exclude_id=entry.pk)
         if action is not None:
             changes["action"] = _clean_action(action)
         if note is not None:
             changes["note"] = _clean_note(note)
+        if phrase is not None:
+            changes["phrase"] = _clean_phrase(phrase, exclude_id=entry.pk)
         changed = [name for name, value in changes.items() if getattr(entry, name) != value]
         if not changed:
             return entry
