@@ -12,6 +12,7 @@ from community.models import AgeBand
 from community.ratelimit import client_ip
 from community.services import accounts as account_services
 from community.services.invitations import MAX_EXPIRY_DAYS, MAX_USES_LIMIT
+from community.services.suspension import suspended_account, suspension_detail
 
 AGE_CHOICES = [
     ("under_16", "I'm under 16"),
@@ -132,7 +133,13 @@ class LoginForm(AuthenticationForm):
                 account_services.login_attempt(email=email, client_ip=client_ip(self.request))
             except RateLimited as error:
                 raise forms.ValidationError(error.detail, code="rate_limited") from None
-        cleaned = super().clean()
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            suspended = suspended_account(email=email, password=self.cleaned_data.get("password"))
+            if suspended is not None:  # the right password for a suspended account: say so plainly
+                raise forms.ValidationError(suspension_detail(suspended), code="suspended") from None
+            raise
         if self.user_cache is not None:
             account_services.login_succeeded(email=email)
         return cleaned

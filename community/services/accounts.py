@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from community.errors import Conflict, InvalidInput
+from community.errors import Conflict, Forbidden, InvalidInput
 from community.models import AgeBand, Membership, MembershipRole, MembershipStatus, User
 from community.ratelimit import rate_limit_hit, rate_limit_reset
 from community.services.audit import audit_record
 from community.services.invitations import invitation_find_usable
 from community.services.notifications import notify
+from community.services.suspension import suspended_account, suspension_detail
 
 DISPLAY_NAME_MIN = 2
 DISPLAY_NAME_MAX = 40
@@ -213,6 +214,8 @@ def login_succeeded(*, email: str) -> None:
 def account_authenticate(*, email: str, password: str, client_ip: str, request: HttpRequest | None = None) -> User:
     login_attempt(email=email, client_ip=client_ip)
     user = authenticate(request, email=(email or "").strip().lower(), password=password)
+    if user is None and (suspended := suspended_account(email=email, password=password)) is not None:
+        raise Forbidden(suspension_detail(suspended), code="account_suspended")
     if user is None:
         raise InvalidInput(
             "That email and password don't match. Check them and try again, or reset your password.",

@@ -89,6 +89,12 @@ def _require_leader(actor: User, group: Group) -> None:
         raise Forbidden("Only this group's peer leaders and staff can do that.", code="not_a_leader")
 
 
+def _require_can_ban(actor: User, group: Group) -> None:
+    _require_visible(actor, group)
+    if not permissions.can_ban_from_group(actor, group):
+        raise Forbidden("Only this group's peer leaders, moderators and staff can do that.", code="not_a_leader")
+
+
 def _require_can_appoint(actor: User, group: Group) -> None:
     _require_visible(actor, group)
     if not permissions.can_appoint_leaders(actor, group):
@@ -255,8 +261,8 @@ def membership_remove(*, actor: User, group: Group, user: User) -> Membership:
 
 
 def membership_ban(*, actor: User, group: Group, user: User) -> Membership:
-    """Keep someone out of the group until a leader or staff lifts it. Banning twice is fine."""
-    _require_leader(actor, group)
+    """Keep someone out of the group until a leader, moderator or staff lifts it. Banning twice is fine."""
+    _require_can_ban(actor, group)
     user = _require_person(user)
     _require_not_self(actor, user)
     with transaction.atomic():
@@ -282,7 +288,7 @@ def membership_ban(*, actor: User, group: Group, user: User) -> Membership:
 
 def membership_unban(*, actor: User, group: Group, user: User) -> Membership:
     """Lift a ban. The person is not put back in the group; they can join again the usual way."""
-    _require_leader(actor, group)
+    _require_can_ban(actor, group)
     user = _require_person(user)
     with transaction.atomic():
         membership = _lock_membership(group=group, user=user)

@@ -72,7 +72,7 @@ def signup_details_step(request):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="community.auth_backends.AccountBackend")
                 request.session.pop(SIGNUP_CODE_SESSION_KEY, None)
                 messages.success(request, f"Welcome to Here and Now, {user.display_name}! We're glad you're here.")
                 return redirect("community:home")

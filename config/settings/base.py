@@ -136,6 +136,8 @@ else:
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
+# Refuses suspended accounts (password sign-in and existing sessions): community/auth_backends.py.
+AUTHENTICATION_BACKENDS = ["community.auth_backends.AccountBackend"]
 LOGIN_URL = "community:login"
 LOGIN_REDIRECT_URL = "community:home"
 LOGOUT_REDIRECT_URL = "community:home"
@@ -190,7 +192,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call is answered 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        "community.auth_backends.AccountTokenAuthentication",  # DRF's, refusing suspended accounts
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

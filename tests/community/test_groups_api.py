@@ -405,6 +405,8 @@ LEADER_ACTIONS = {
     ],
 )
 def test_leader_actions(api_as, who, role, status, code, action, group, make_user, add_member):
+    if role == "moderator" and action in ("ban", "unban"):
+        status, code = 200, None  # moderators ban from any group (site-wide moderation), and lift bans
     before, after, audit_action = LEADER_ACTIONS[action]
     person = make_user(display_name="Target")
     add_member(group, person, status=before)

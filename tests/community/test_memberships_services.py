@@ -358,12 +358,17 @@ class TestBanAndUnban:
             membership_unban(actor=leader, group=group, user=member)
         assert error.value.code == "not_banned"
 
-    @pytest.mark.parametrize("service", [membership_ban, membership_unban])
+    @pytest.mark.parametrize("service", [membership_remove, membership_approve])
     def test_moderators_are_not_group_leaders(self, service, moderator, member, group, add_member):
-        add_member(group, member, status=MembershipStatus.BANNED)
+        add_member(group, member, status=MembershipStatus.PENDING)
         with pytest.raises(Forbidden) as error:
             service(actor=moderator, group=group, user=member)
         assert error.value.code == "not_a_leader"
+
+    def test_moderators_ban_and_unban_site_wide(self, moderator, member, group, add_member):
+        add_member(group, member)
+        assert membership_ban(actor=moderator, group=group, user=member).status == MembershipStatus.BANNED
+        assert membership_unban(actor=moderator, group=group, user=member).status == MembershipStatus.REMOVED
 
 
 class TestAdd:
