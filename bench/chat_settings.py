@@ -12,6 +12,10 @@ HN_CHAT_BURST_SECONDS = 1
 HN_CHAT_MESSAGES_PER_MINUTE = 100_000_000
 HN_SOCKET_FRAMES_BURST = 1_000_000
 HN_SOCKET_FRAMES_PER_SECOND = 1_000_000
+# The benchmark's senders stand for established members: their messages are still screened (word lists and crisis
+# language on every message) but not held as a newcomer's first messages would be.
+HN_NEW_MEMBER_HELD_MESSAGES = 0
+HN_NEW_MEMBER_LINK_DAYS = 0
 
 # Daphne's "Listening on TCP address ..." line (INFO) tells the benchmark the server is ready.
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "daphne.server": {"level": "INFO"}}}  # noqa: F405

@@ -105,7 +105,9 @@ def _take_local(scope: str, buckets: tuple[Bucket, ...], now: float) -> float:
     return 0.0
 
 
-def take_token(*, scope: str, buckets: tuple[Bucket, ...], detail: str | None = None) -> None:
+def take_token(
+    *, scope: str, buckets: tuple[Bucket, ...], detail: str | None = None, code: str = "rate_limited"
+) -> None:
     """Take one token from each bucket for `scope` (e.g. "message:42"), or raise RateLimited with the wait."""
     now = time.time()
     if isinstance(caches["default"], RedisCache):
@@ -116,6 +118,7 @@ def take_token(*, scope: str, buckets: tuple[Bucket, ...], detail: str | None = 
         raise RateLimited(
             detail or "You're sending messages very quickly. Take a breath and try again in a moment.",
             retry_after=max(1, math.ceil(wait)),
+            code=code,
         )
 
 
@@ -128,4 +131,16 @@ def reaction_rate_limit(*, user_id: int) -> None:
         scope=f"reaction:{user_id}",
         buckets=reaction_buckets(),
         detail="That's a lot of reactions in a short time. Please wait a moment and try again.",
+    )
+
+
+def slow_mode_take(*, user_id: int, room_id: int, seconds: int) -> None:
+    """One message per `seconds` per person in a room in slow mode (shared by every process through the cache)."""
+    if seconds <= 0:
+        return
+    take_token(
+        scope=f"slow:{room_id}:{user_id}",
+        buckets=(Bucket("slow", 1, float(seconds)),),
+        detail=f"This chat is in slow mode: one message every {seconds} seconds each, so everyone gets a say.",
+        code="slow_mode",
     )

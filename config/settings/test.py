@@ -14,3 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Pre-moderation of new members is off for the suite (most tests post a person's first messages); the tests of
+# pre-moderation turn it on with `settings`.
+HN_NEW_MEMBER_HELD_MESSAGES = 0
+HN_NEW_MEMBER_LINK_DAYS = 0

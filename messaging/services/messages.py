@@ -23,8 +23,9 @@ from community.queries import one_or_none
 from community.services.notifications import notify
 from messaging import permissions, realtime
 from messaging.models import DirectStatus, Message, MessageEdit, MessageEditKind, Room
-from messaging.ratelimit import message_rate_limit
+from messaging.ratelimit import message_rate_limit, slow_mode_take
 from messaging.selectors import message_payload
+from messaging.services.moderation.screening import message_screen, screening_apply
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +120,12 @@ def message_send(
 ) -> SendResult:
     """Post a message in a room. A resend with a `client_id` already stored returns that message (created=False).
 
+    The words are screened first (messaging.services.moderation.screening): a held message is stored with
+    is_held and shown only to its author (their other tabs included) until a moderator approves it.
+
     Refusals: room_not_found, not_a_member, too_long, empty_message, invalid_client_id, reply_not_found,
-    rate_limited, image errors (unsupported_image, image_too_large, ...), and every code of
-    messaging.permissions.post_refusal (read_only, room_not_open, dm_not_accepted, dm_declined, dm_off, ...).
+    rate_limited, slow_mode, blocked_words, image errors (unsupported_image, image_too_large, ...), and every code of
+    messaging.permissions.post_refusal (read_only, room_not_open, dm_not_accepted, room_locked, silenced, ...).
     """
     text = clean_body(body)
     client_id = check_client_id(client_id)
@@ -141,8 +145,19 @@ def message_send(
                 return SendResult(existing, created=False)
         permissions.require_can_post(user=actor, room=room)
         reply_to = _reply_target(room=room, reply_to_id=reply_to_id)
+        screening = message_screen(actor=actor, room=room, text=text, has_image=clean_image is not None)
+        if not permissions.is_moderator_or_staff(actor):
+            slow_mode_take(user_id=actor.pk, room_id=room.pk, seconds=room.slow_mode_seconds)
         message_rate_limit(user_id=actor.pk)
-        message = Message(room=room, author=actor, body=text, client_id=client_id, reply_to=reply_to)
+        message = Message(
+            room=room,
+            author=actor,
+            body=text,
+            client_id=client_id,
+            reply_to=reply_to,
+            is_held=screening.holds,
+            held_reason=screening.hold_reason,
+        )
         if clean_image is not None:
             message.image.save(clean_image.name, clean_image, save=False)
         try:
@@ -153,10 +168,20 @@ def message_send(
             if existing is None:
                 raise
             return SendResult(existing, created=False)
+        screening_apply(screening=screening, message=message, actor=actor)
+        if message.is_held:
+            _tell_author_only(message)
+            return SendResult(message, created=True)
         if room.is_direct and room.direct_status == DirectStatus.REQUESTED:
             _tell_about_request(actor=actor, room=room)
         realtime.on_commit_message_new(room_id=room.pk, payload=message_payload(message, reactions=[]))
     return SendResult(message, created=True)
+
+
+def _tell_author_only(message: Message) -> None:
+    """A held message goes to its author's tabs only, with is_held, so they see it waiting."""
+    frame = {"type": "message.new", "room": message.room_id, "message": message_payload(message, reactions=[])}
+    realtime.on_commit_to_user(user_id=message.author_id, frame=frame)
 
 
 def _reply_target(*, room: Room, reply_to_id: int | None) -> Message | None:
@@ -202,15 +227,41 @@ def message_edit(*, actor: User, message_id: int, body: str) -> Message:
             raise _empty()
         if text == message.body:
             return message
+        screening = message_screen(actor=actor, room=message.room, text=text, editing=True)
         message_rate_limit(user_id=actor.pk)
         MessageEdit.objects.create(
             message=message, kind=MessageEditKind.EDIT, previous_body=message.body, edited_by=actor
         )
+        was_held = message.is_held
         message.body = text
         message.edited_at = timezone.now()
-        message.save(update_fields=["body", "edited_at"])
-        realtime.on_commit_message_updated(room_id=message.room_id, payload=_payload(message))
+        fields = ["body", "edited_at"]
+        if screening.holds and not was_held:
+            message.is_held, message.held_reason = True, screening.hold_reason
+            fields += ["is_held", "held_reason"]
+        message.save(update_fields=fields)
+        screening_apply(screening=screening, message=message, actor=actor)
+        _broadcast_change(message, newly_held=message.is_held and not was_held)
     return message
+
+
+def _broadcast_change(message: Message, *, newly_held: bool = False) -> None:
+    """An edit or deletion: to the room, unless the message is held (then to its author only). A message that an
+    edit has just held is withdrawn from everyone else's view: they get it without its words, marked held."""
+    payload = _payload(message)
+    if message.is_held and not newly_held:
+        realtime.on_commit_to_user(
+            user_id=message.author_id, frame={"type": "message.updated", "room": message.room_id, "message": payload}
+        )
+        return
+    if newly_held:
+        withdrawn = {**payload, "body": "", "image_url": None, "reactions": [], "reply_to": None}
+        realtime.on_commit_message_updated(room_id=message.room_id, payload=withdrawn)
+        realtime.on_commit_to_user(
+            user_id=message.author_id, frame={"type": "message.updated", "room": message.room_id, "message": payload}
+        )
+        return
+    realtime.on_commit_message_updated(room_id=message.room_id, payload=payload)
 
 
 def message_delete(*, actor: User, message_id: int) -> Message:
@@ -236,7 +287,7 @@ def message_delete(*, actor: User, message_id: int) -> Message:
         message.save(update_fields=["body", "image", "deleted_at"])
         if image_name:
             transaction.on_commit(lambda: _remove_file(message, image_name), robust=True)
-        realtime.on_commit_message_updated(room_id=message.room_id, payload=_payload(message))
+        _broadcast_change(message)
     return message
 
 
