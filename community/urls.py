@@ -1,6 +1,15 @@
 """Pages of community. Each area's module in community/views/ lists its own patterns."""
 
-from community.views import accounts, groups, home, invitations, notifications, profiles, safeguarding
+from community.views import (
+    accounts,
+    groups,
+    home,
+    invitations,
+    notifications,
+    personal_controls,
+    profiles,
+    safeguarding,
+)
 
 app_name = "community"
 
@@ -8,6 +17,7 @@ urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
     *profiles.urlpatterns,
+    *personal_controls.urlpatterns,
     *groups.urlpatterns,
     *invitations.urlpatterns,
     *notifications.urlpatterns,

@@ -1,5 +1,5 @@
 """/api/v1/ for chat."""
 
-from messaging import api
+from messaging import api, api_reports
 
-urlpatterns = [*api.urlpatterns]
+urlpatterns = [*api.urlpatterns, *api_reports.urlpatterns]

@@ -20,6 +20,7 @@ from community import permissions
 from community.errors import DomainError, NotFound
 from community.models import DirectMessagePolicy, ProfileVisibility, SiteRole, User
 from community.selectors.people import avatar_for_viewer, people_for_staff, profile_for_viewer
+from community.selectors.personal_controls import control_state
 from community.services.profiles import (
     BIO_MAX,
     INTERESTS_MAX,
@@ -274,7 +275,12 @@ def person_detail(request, user_id: int):
         (group, _url_or("community:group-detail", f"/groups/{group.slug}/", group.slug))
         for group in view.groups_in_common
     ]
-    return render(request, "community/people/detail.html", {"view": view, "person": view.person, "groups": groups})
+    controls = control_state(viewer=request.user, person=view.person)
+    return render(
+        request,
+        "community/people/detail.html",
+        {"view": view, "person": view.person, "groups": groups, "controls": controls},
+    )
 
 
 @require_GET
