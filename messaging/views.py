@@ -154,6 +154,12 @@ def _room_context(request, room, form: SendForm) -> dict:
                 "messages": reverse("api-chat-room-messages", args=[room.pk]),
                 "read": reverse("api-chat-room-read", args=[room.pk]),
             },
+            # Patterns for the message menu (0 stands for the message's or the person's id).
+            "links": {
+                "report_message": reverse("messaging:report-message", args=[0]),
+                "block": reverse("community:person-block", args=[0]),
+                "mute": reverse("community:person-mute", args=[0]),
+            },
         },
     }
 

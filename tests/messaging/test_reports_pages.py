@@ -156,3 +156,18 @@ def test_api_my_reports(api_as, in_group, friend, kai_says):
 
     assert [(r["kind"], r["about"], r["status"], r["outcome"]) for r in rows] == [("user", "Kai", "open", None)]
     assert api_as(friend).get("/api/v1/me/reports/").json()["results"] == []  # only your own
+
+
+def test_the_chat_page_offers_report_block_and_mute_on_other_peoples_messages_only(client, in_group, friend, room):
+    message_send(actor=friend, room_id=room.pk, body="theirs", client_id="k-9")
+    mine = message_send(actor=in_group, room_id=room.pk, body="mine", client_id="r-9").message
+    client.force_login(in_group)
+
+    response = client.get(reverse("messaging:room", args=[room.pk]))
+    page = response.content.decode()
+
+    assert page.count('class="chat-more"') == 1
+    assert reverse("community:person-block", args=[friend.pk]) in page
+    assert reverse("messaging:report-message", args=[mine.pk]) not in page
+    links = response.context["chat_config"]["links"]
+    assert links["report_message"] == reverse("messaging:report-message", args=[0])

@@ -176,6 +176,7 @@
       }
       item.appendChild(renderReactions(message));
       if (config.can_post) { item.appendChild(renderActions(message)); }
+      if (message.author && message.author.id !== ME && config.links) { item.appendChild(renderMore(message)); }
     }
     return item;
   }
@@ -241,6 +242,43 @@
       actions.appendChild(remove);
     }
     return actions;
+  }
+
+  // Report, block and mute someone else's message: a small menu (a native disclosure, so keyboards work). Block and
+  // mute are plain forms that come back to this page, which then leaves that person's messages out.
+  function renderMore(message) {
+    var name = authorName(message.author);
+    var more = el("details", "chat-more");
+    var summary = el("summary", null, "More");
+    summary.setAttribute("aria-label", "More options for " + name + "'s message");
+    more.appendChild(summary);
+    var list = el("ul", "chat-more-options");
+    var report = el("a", null, "Report this message");
+    report.href = config.links.report_message.replace("/0/", "/" + message.id + "/");
+    var item = el("li");
+    item.appendChild(report);
+    list.appendChild(item);
+    [["block", "Block " + name], ["mute", "Mute " + name]].forEach(function (pair) {
+      var form = el("form", "inline-form");
+      form.method = "post";
+      form.action = config.links[pair[0]].replace("/0/", "/" + message.author.id + "/");
+      [["csrfmiddlewaretoken", csrfToken()], ["next", location.pathname]].forEach(function (field) {
+        var input = el("input");
+        input.type = "hidden";
+        input.name = field[0];
+        input.value = field[1];
+        form.appendChild(input);
+      });
+      var button = el("button", "link-button", pair[1]);
+      button.type = "submit";
+      form.appendChild(button);
+      var row = el("li");
+      row.appendChild(form);
+      list.appendChild(row);
+    });
+    more.appendChild(list);
+    more.appendChild(el("p", "help", "They won't be told."));
+    return more;
   }
 
   function removeEmptyNote() {
