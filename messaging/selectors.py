@@ -152,7 +152,8 @@ def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
     """A room's slow mode, lock and staffed hours, as room payloads and `room.updated` carry them.
 
     `open_now`: a room without staffed hours is always open; one with them is open inside its weekly hours or while
-    a moderator is on duty. `next_opening_at`: when a closed room next opens by the clock; `open_until`: when the
+    a moderator is on duty. `next_opening_at`: when a closed room next opens by the clock (`next_opening_text`: the
+    same in words, UK time, e.g. "Tuesday 2 December at 18:00"); `open_until`: when the
     current weekly opening ends (the app checks again then). No query unless the room has staffed hours (its hours
     are read from a prefetch of `staffed_hours` when there is one)."""
     state = {
@@ -161,6 +162,7 @@ def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
         "staffed_hours_only": room.staffed_hours_only,
         "open_now": True,
         "next_opening_at": None,
+        "next_opening_text": None,
         "open_until": None,
         "staffed_hours": [],
     }
@@ -175,6 +177,7 @@ def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
     state.update(
         open_now=open_now,
         next_opening_at=opens.isoformat() if opens else None,
+        next_opening_text=staffed_hours.describe_opening(opens) or None,
         open_until=until.isoformat() if until else None,
         staffed_hours=[staffed_opening_payload(o) for o in openings],
     )

@@ -188,6 +188,7 @@ def test_the_room_state_says_whether_it_is_open_and_when_it_opens_or_closes(mode
     closed = room_moderation_state(room, now=MONDAY_NOON)
     assert closed["open_now"] is False
     assert closed["next_opening_at"] == "2025-12-02T18:00:00+00:00"
+    assert closed["next_opening_text"] == "Tuesday 2 December at 18:00"
     assert closed["staffed_hours"] == [{"weekday": 1, "day": "Tuesday", "opens_at": "18:00", "closes_at": "21:00"}]
     opened = room_moderation_state(room, now=TUESDAY_SEVEN_PM)
     assert (opened["open_now"], opened["next_opening_at"]) == (True, None)
@@ -199,7 +200,7 @@ def test_a_room_without_staffed_hours_is_open_and_costs_no_query(room, django_as
         state = room_moderation_state(room)
     assert state == {
         "slow_mode_seconds": 0, "is_locked": False, "staffed_hours_only": False, "open_now": True,
-        "next_opening_at": None, "open_until": None, "staffed_hours": [],
+        "next_opening_at": None, "next_opening_text": None, "open_until": None, "staffed_hours": [],
     }  # fmt: skip
 
 

@@ -191,3 +191,11 @@ def test_the_test_box_shows_normalised_text_matches_and_what_would_happen(lists)
 )  # fmt: skip
 def test_the_test_box_says_what_would_happen(lists, text, outcome):
     assert word_list_test(text=text).outcome == outcome
+
+
+def test_the_test_box_includes_the_crisis_language_check(lists):
+    result = word_list_test(text="honestly i want to kill myself, loser")
+    assert result.crisis["is_crisis"] is True
+    assert result.crisis["matched"]
+    assert result.outcome == "held, the sender is shown support contacts, and moderators on duty are alerted"
+    assert word_list_test(text="this homework is killing me").crisis["is_crisis"] is False

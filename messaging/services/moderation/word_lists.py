@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from community.errors import Conflict, InvalidInput, NotFound
 from community.models import User
 from community.services.audit import audit_record
+from community.services.safeguarding import crisis_scan
 from community.textmatch import PhraseMatcher, normalise, words
 from messaging.models import WordAction, WordListEntry
 from messaging.permissions import require_moderator
@@ -151,7 +152,7 @@ class WordListTestResult:
     matches: list[WordListMatch]
     action: str  # the strongest: "block", "hold", "flag" or ""
     outcome: str  # what would happen, in plain words
-    crisis: dict | None  # what the crisis-language detector says, when it is installed
+    crisis: dict  # what the crisis-language detector says: is_crisis, categories, matched
 
 
 def word_list_test(*, text: str) -> WordListTestResult:
@@ -160,7 +161,7 @@ def word_list_test(*, text: str) -> WordListTestResult:
     matches = [WordListMatch(phrase, action) for action in _STRENGTH for phrase in _by_action(verdict, action)]
     crisis = _crisis_result(text)
     outcome = OUTCOMES[verdict.action]
-    if crisis is not None and crisis.get("is_crisis") and verdict.action != WordAction.BLOCK:
+    if crisis["is_crisis"] and verdict.action != WordAction.BLOCK:
         outcome = "held, the sender is shown support contacts, and moderators on duty are alerted"
     return WordListTestResult(
         text=text,
@@ -176,17 +177,9 @@ def _by_action(verdict: WordVerdict, action: str) -> list[str]:
     return {WordAction.BLOCK: verdict.blocks, WordAction.HOLD: verdict.holds, WordAction.FLAG: verdict.flags}[action]
 
 
-def _crisis_result(text: str) -> dict | None:
-    try:
-        from community.services.safeguarding import crisis_scan
-    except ImportError:  # the detector is not installed in this build
-        return None
+def _crisis_result(text: str) -> dict:
     scan = crisis_scan(text=text)
-    return {
-        "is_crisis": bool(scan.is_crisis),
-        "categories": [str(category) for category in getattr(scan, "categories", ()) or ()],
-        "matched": [str(phrase) for phrase in getattr(scan, "matched", ()) or ()],
-    }
+    return {"is_crisis": scan.is_crisis, "categories": list(scan.categories), "matched": list(scan.matched)}
 
 
 # --- editing the list -------------------------------------------------------------------------------------------------
