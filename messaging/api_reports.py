@@ -78,6 +78,7 @@ def _report_schema(what: str, path_name: str, not_found: str):
             200: ReportMadeOutputSerializer,
             400: OpenApiResponse(description="`invalid_reason`, `note_too_long`, `not_yourself`, `invalid`."),
             404: OpenApiResponse(description=f"Nothing you can see (`{not_found}`)."),
+            429: OpenApiResponse(description="More than HN_REPORTS_PER_HOUR (30) reports in an hour (`rate_limited`)."),
         },
     )
 

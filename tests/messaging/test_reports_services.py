@@ -217,3 +217,13 @@ def test_the_outcome_is_in_plain_words(in_group, kai_says, outcome, words):
     reports_tell_outcome(case=case)
 
     assert words in Notification.objects.get(user=in_group, kind="report_outcome").body
+
+
+@override_settings(HN_REPORTS_PER_HOUR=2)
+def test_a_flood_of_reports_from_one_person_is_slowed_down(in_group, friend, group):
+    events = [make_event(group, created_by=friend, title=f"Event {n}") for n in range(3)]
+    report_event(actor=in_group, event_id=events[0].pk, reason="spam")
+    report_event(actor=in_group, event_id=events[1].pk, reason="spam")
+
+    assert code_of(lambda: report_event(actor=in_group, event_id=events[2].pk, reason="spam")) == "rate_limited"
+    assert Report.objects.count() == 2

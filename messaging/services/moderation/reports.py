@@ -8,6 +8,7 @@ each reporter what happened once a moderator has looked.
 - Reporting the same thing again while its case is open changes nothing and gives the same answer.
 - A message reported by HN_REPORTS_TO_HIDE (3) different people is hidden until a moderator looks (hidden_reason
   "reports"); it vanishes from every open chat on commit. That automatic action is audited with no actor.
+- At most HN_REPORTS_PER_HOUR (30) reports a person an hour (`rate_limited`), so the queue can't be flooded.
 - The person reported is never told who reported them; the reporter is told the outcome in plain words, without
   details about the other person (`reports_tell_outcome`, called when a case is resolved).
 """
@@ -24,6 +25,7 @@ from django.utils import timezone
 from community import permissions as community_permissions
 from community.errors import InvalidInput
 from community.models import User
+from community.ratelimit import rate_limit_hit
 from community.services.audit import audit_record
 from community.services.notifications import notify
 from events import permissions as event_permissions
@@ -69,6 +71,15 @@ def reports_to_hide() -> int:
     return max(1, int(getattr(settings, "HN_REPORTS_TO_HIDE", 3)))
 
 
+def _count_a_report(actor: User) -> None:
+    rate_limit_hit(
+        key=f"reports:{actor.pk}",
+        limit=int(getattr(settings, "HN_REPORTS_PER_HOUR", 30)),
+        window_seconds=3600,
+        detail="That's a lot of reports in a short time. Please wait a little, or tell a moderator or staff member.",
+    )
+
+
 def outcome_words(case: ModerationCase) -> str:
     """The plain-words outcome a reporter sees (the same on the notification and on "My reports")."""
     return OUTCOME_WORDS.get(case.outcome, LOOKED_AT)
@@ -105,6 +116,7 @@ def reportable_event(*, actor: User, event_id: int) -> Event:
 def report_message(*, actor: User, message_id: int, reason: str, note: str = "") -> ReportMade:
     reason, note = _checked(reason, note)
     message = reportable_message(actor=actor, message_id=message_id)
+    _count_a_report(actor)
     with transaction.atomic():
         added = case_report_add(reason=reason, reporter=actor, message=message, note=note)
         if added.created:
@@ -115,6 +127,7 @@ def report_message(*, actor: User, message_id: int, reason: str, note: str = "")
 def report_person(*, actor: User, user_id: int, reason: str, note: str = "") -> ReportMade:
     reason, note = _checked(reason, note)
     person = reportable_person(actor=actor, user_id=user_id)
+    _count_a_report(actor)
     with transaction.atomic():
         added = case_report_add(reason=reason, reporter=actor, subject=person, note=note)
     return ReportMade(added.report, added.case, added.created)
@@ -123,6 +136,7 @@ def report_person(*, actor: User, user_id: int, reason: str, note: str = "") -> 
 def report_event(*, actor: User, event_id: int, reason: str, note: str = "") -> ReportMade:
     reason, note = _checked(reason, note)
     event = reportable_event(actor=actor, event_id=event_id)
+    _count_a_report(actor)
     with transaction.atomic():
         added = case_report_add(reason=reason, reporter=actor, event=event, note=note)
     return ReportMade(added.report, added.case, added.created)
