@@ -128,3 +128,39 @@ def test_a_duplicate_phrase_is_explained_on_the_form(mod_client):
     response = mod_client.post(reverse("messaging:moderation-word-list"), {"phrase": "Muppet", "action": "block"})
     assert response.status_code == 400
     assert "already on the list" in response.content.decode()
+
+
+# --- the chat page shows the room's state -----------------------------------------------------------------------------
+
+
+def test_a_locked_chat_says_so_calmly_and_the_composer_is_switched_off(client, in_group, moderator, room):
+    room_lock(actor=moderator, room_id=room.pk)
+    client.force_login(in_group)
+    page = client.get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert "A moderator has paused this chat for now. You can still read messages." in page
+    assert 'id="chat-fieldset" disabled' in page
+
+
+def test_a_closed_chat_says_when_it_opens(client, in_group, moderator, room):
+    room_staffed_hours_set(actor=moderator, room_id=room.pk, enabled=True, openings=[])
+    client.force_login(in_group)
+    page = client.get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert "This chat is open when a moderator is around. You can still read messages." in page
+    assert 'id="chat-fieldset" disabled' in page
+
+
+@pytest.mark.parametrize(("seconds", "words"), [(30, "30 seconds"), (60, "minute"), (300, "5 minutes"), (3600, "hour")])
+def test_slow_mode_is_shown_and_posting_stays_on(client, in_group, moderator, room, seconds, words):
+    from messaging.services.moderation.room_controls import room_slow_mode_set
+
+    room_slow_mode_set(actor=moderator, room_id=room.pk, seconds=seconds)
+    client.force_login(in_group)
+    page = client.get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert f"Slow mode: one message every {words}." in page
+    assert 'id="chat-fieldset">' in page
+
+
+def test_an_open_chat_with_no_controls_has_its_banner_hidden(client, in_group, room):
+    client.force_login(in_group)
+    page = client.get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert 'id="chat-room-state" hidden' in page

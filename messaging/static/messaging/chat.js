@@ -520,7 +520,7 @@
       case "message.new": onNew(frame.message); break;
       case "message.updated": if (frame.message && elements[frame.message.id]) { place(frame.message); } break;
       case "typing": onTyping(frame.user); break;
-      case "room.updated": subscribe(); break;
+      case "room.updated": onRoomUpdated(frame); break;
       case "room.read": onRead(frame); break;
       case "room.left": onLeft(frame); break;
       case "error": onError(frame); break;
@@ -541,7 +541,7 @@
     replaying = frame.replayed || 0;
     firstReplayId = null;
     missedWhileAway = 0;
-    if (frame.details && frame.details.can_post === false && config.can_post) { window.location.reload(); return; }
+    if (frame.details && applyRoomDetails(frame.details)) { return; }
     if (frame.has_more) { hadBeforeReplay = lastSeen; }
     else { hadBeforeReplay = 0; }
     Object.keys(pending).forEach(sendPending);
@@ -622,6 +622,92 @@
       if (textarea && !textarea.value) { textarea.value = item.body; }
     }
     showError(frame.detail || "That didn't work. Please try again.");
+  }
+
+  // --- room controls: slow mode, lock, staffed hours -----------------------------------------------------------------
+  // The room's moderation state comes with `subscribed` (details) and `room.updated` (changes). The banner says calmly
+  // what is in force, and the composer is switched off while a lock or staffed hours stop this person posting (and on
+  // again when they end). Nothing is sent when staffed hours open or close by the clock, so the chat subscribes again
+  // at that moment and gets a fresh `can_post`.
+  var roomState = null;
+  var recheckTimer = null;
+
+  function slowModeWords(seconds) {
+    if (seconds === 60) { return "minute"; }
+    if (seconds === 3600) { return "hour"; }
+    if (seconds > 60 && seconds % 60 === 0) { return (seconds / 60) + " minutes"; }
+    return seconds + " seconds";
+  }
+
+  function roomStateLines(state) {
+    var lines = [];
+    if (state.is_locked) { lines.push("A moderator has paused this chat for now. You can still read messages."); }
+    if (state.staffed_hours_only && state.open_now === false) {
+      lines.push("This chat is open when a moderator is around." +
+        (state.next_opening_text ? " It opens on " + state.next_opening_text + "." : "") +
+        " You can still read messages.");
+    }
+    if (state.slow_mode_seconds > 0) {
+      lines.push("Slow mode: one message every " + slowModeWords(state.slow_mode_seconds) + ".");
+    }
+    return lines;
+  }
+
+  function showRoomState(state, tell) {
+    var box = document.getElementById("chat-room-state");
+    var lines = roomStateLines(state);
+    var text = lines.join(" ");
+    if (!box || box.getAttribute("data-text") === text) { return; }
+    var first = !box.hasAttribute("data-text");
+    box.setAttribute("data-text", text);
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    lines.forEach(function (line) { box.appendChild(el("p", null, line)); });
+    box.hidden = !lines.length;
+    if (tell && !first) { announce(text || "This chat is open again. You can post."); }
+  }
+
+  function scheduleRecheck(state) {
+    window.clearTimeout(recheckTimer);
+    var when = state.next_opening_at || state.open_until;
+    var wait = when ? new Date(when).getTime() - Date.now() + 1500 : NaN;
+    if (isNaN(wait)) { return; }
+    recheckTimer = window.setTimeout(subscribe, Math.max(1000, Math.min(wait, 6 * 3600 * 1000)));
+  }
+
+  function pausedByModerators(state) {
+    return !!(state.is_locked || (state.staffed_hours_only && state.open_now === false));
+  }
+
+  function setCanPost(canPost) {
+    var fieldset = document.getElementById("chat-fieldset");
+    config.can_post = canPost;
+    if (fieldset) { fieldset.disabled = !canPost; }
+    Object.keys(messages).forEach(function (id) { place(messages[id]); });  // reply and react buttons follow
+  }
+
+  // The room as `subscribed` describes it. Returns true when the page reloads for a change it can't show in place.
+  function applyRoomDetails(details) {
+    var told = roomState !== null;
+    roomState = details;
+    showRoomState(details, told);
+    scheduleRecheck(details);
+    if (typeof details.can_post !== "boolean" || details.can_post === config.can_post) { return false; }
+    if (document.getElementById("chat-fieldset") && (details.can_post || pausedByModerators(details))) {
+      setCanPost(details.can_post);
+      return false;
+    }
+    window.location.reload();
+    return true;
+  }
+
+  function onRoomUpdated(frame) {
+    var changes = frame.changes || {};
+    if (roomState && "is_locked" in changes) {
+      Object.keys(changes).forEach(function (key) { roomState[key] = changes[key]; });
+      showRoomState(roomState, true);
+      scheduleRecheck(roomState);
+    }
+    subscribe();  // `subscribed` brings a fresh can_post (and a direct conversation's status)
   }
 
   function subscribe() {
