@@ -141,3 +141,24 @@ async def test_a_moderator_on_duty_opens_a_staffed_room_and_going_off_duty_close
     assert changes["next_opening_at"] is not None
     await send(socket, room, "Bye", "duty-2")
     assert (await socket.receive_type("error"))["code"] == "room_closed"
+
+
+async def test_in_slow_mode_a_member_waits_between_messages_and_a_moderator_does_not(
+    in_group, moderator, room, open_socket
+):
+    await database_sync_to_async(room_slow_mode_set)(actor=moderator, room_id=room.pk, seconds=30)
+    member_tab, moderator_tab = await open_socket(in_group), await open_socket(moderator)
+    await member_tab.subscribe(room.pk)
+    await moderator_tab.subscribe(room.pk)
+
+    await send(member_tab, room, "First", "slow-1")
+    assert (await member_tab.receive_type("message.new"))["message"]["body"] == "First"
+    await send(member_tab, room, "Second", "slow-2")
+    error = await member_tab.receive_type("error")
+    assert (error["code"], error["client_id"]) == ("slow_mode", "slow-2")
+    assert 25 <= error["retry_after"] <= 30
+
+    for n in range(3):
+        await send(moderator_tab, room, f"Moderator {n}", f"mod-{n}")
+    bodies = [(await moderator_tab.receive_type("message.new"))["message"]["body"] for _ in range(4)]
+    assert bodies == ["First", "Moderator 0", "Moderator 1", "Moderator 2"]
