@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from community import admin_safeguarding  # noqa: F401 - registers the safeguarding tables
 from community.admin_base import ReadOnlyAdmin, ReadOnlyInline, service_action
 from community.models import (
     AuditEntry,

@@ -7,8 +7,9 @@ ending in * matches any ending of its last word ("cut*" matches "cutting"). Repe
 
 With `correct_spelling=True` a text word of five or more letters that is one slip (a letter missing, added or
 changed, or two letters swapped) away from a listed word of five or more letters, with the same first letter, is read
-as that word ("myslef" is "myself", "sucide" is "suicide"). Short words and words that are themselves on the list are
-never corrected, and the whole phrase must still match, so "dine" never becomes "die".
+as that word ("myslef" is "myself", "sucide" is "suicide"); a four-letter word with two inner letters swapped is read
+as the listed word ("wnat" is "want"). Shorter words and words that are themselves on the list are never corrected,
+and the whole phrase must still match, so "dine" never becomes "die".
 
 Used by the word lists (messaging) and the crisis-language detector (community.services.safeguarding).
 """
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 # Characters people use in place of letters, applied inside words that also have letters ("k1ll", "h8", "$hit").
 _SUBSTITUTIONS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                                 "@": "a", "$": "s", "!": "i", "|": "i", "+": "t", "€": "e", "£": "l"})  # fmt: skip
+# Whole words that text speak uses for another word ("want 2 die").
+_TEXT_SPEAK = {"2": "to"}
 _WORD_CHARS = re.compile(r"[\w@$!|+€£]+")
 _REPEATS = re.compile(r"(.)\1+")
 # A window may join this many more text words than the phrase has ("k i l l my self").
@@ -44,11 +47,12 @@ def _word(raw: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The text as normalised words. Runs of single letters are joined ("k i l l" is one word, "kill")."""
+    """The text as normalised words. Runs of single letters are joined ("k i l l" is one word, "kill"); a lone "2"
+    is read as "to"."""
     out: list[str] = []
     letters: list[str] = []
     for raw in _WORD_CHARS.findall(_plain(text)):
-        word = _word(raw)
+        word = _TEXT_SPEAK.get(raw) or _word(raw)
         if not word:
             continue
         if len(word) == 1 and word.isalpha():
@@ -87,6 +91,7 @@ class PhraseMatcher:
         self.vocabulary: set[str] = set()  # listed words long enough to be corrected to
         self._known: set[str] = set()  # every listed word: never corrected away from
         self._slips: dict[str, set[str]] = {}
+        self._swaps: dict[str, set[str]] = {}  # four-letter listed words with two inner letters swapped
         for phrase in phrases:
             key, wildcard, count = _compile(phrase)
             if not key:
@@ -106,6 +111,9 @@ class PhraseMatcher:
     def _learn(self, phrase_words: list[str]) -> None:
         self._known.update(phrase_words)
         for word in phrase_words:
+            if len(word) == _CORRECTABLE - 1 and word.isalpha():
+                for i in range(1, len(word) - 1):
+                    self._swaps.setdefault(word[:i] + word[i + 1] + word[i] + word[i + 2 :], set()).add(word)
             if len(word) < _CORRECTABLE or word in self.vocabulary:
                 continue
             self.vocabulary.add(word)
@@ -114,12 +122,17 @@ class PhraseMatcher:
 
     def corrected(self, text_words: list[str]) -> list[str]:
         """`text_words` with each slip of a listed word read as that word (only with correct_spelling)."""
-        if not self.vocabulary:
+        if not self.vocabulary and not self._swaps:
             return text_words
         return [self._correct(word) for word in text_words]
 
     def _correct(self, word: str) -> str:
-        if len(word) < _CORRECTABLE or word in self._known or not word.isalpha():
+        if word in self._known or not word.isalpha():
+            return word
+        if len(word) == _CORRECTABLE - 1:
+            swapped = self._swaps.get(word, set())
+            return next(iter(swapped)) if len(swapped) == 1 else word
+        if len(word) < _CORRECTABLE:
             return word
         candidates = set(self._slips.get(word, ()))  # a letter missing from a listed word
         for variant in _one_letter_less(word):

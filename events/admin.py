@@ -40,7 +40,9 @@ class AttendanceAdmin(ReadOnlyAdmin):
 
 @admin.register(Pulse)
 class PulseAdmin(ReadOnlyAdmin):
-    list_display = ["event", "user", "feeling", "connected", "created_at"]
+    list_display = ["event", "user", "feeling", "connected", "note_held", "created_at"]
+    exclude = ["note_to_organisers"]  # a held note is for the safeguarding team: shown here only when not held
+    readonly_fields = ["note_for_organisers"]
     list_filter = ["connected", "feeling"]
     search_fields = ["event__title", "user__display_name"]
     list_select_related = ["event", "user"]

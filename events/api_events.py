@@ -51,7 +51,7 @@ from events.selectors import (
 from events.services.announcements import event_announce
 from events.services.checkin import self_check_in, self_check_in_window
 from events.services.events import SCOPES, event_cancel, event_create, event_update
-from events.services.pulse import pulse_submit
+from events.services.pulse import HELD_NOTE_MESSAGE, pulse_submit
 from events.services.rsvps import rsvp_cancel, rsvp_going
 from events.services.shared import event_path
 from events.wording import Today, places_left, when_in_words
@@ -204,8 +204,16 @@ class EventCheckInOutputSerializer(serializers.Serializer):
 class EventPulseOutputSerializer(serializers.Serializer):
     feeling = serializers.IntegerField(allow_null=True)
     connected = serializers.CharField(help_text="yes, no, not_sure or empty.")
-    note = serializers.CharField(source="note_to_organisers")
+    note = serializers.CharField(source="note_to_organisers", help_text="Your note, as you wrote it.")
+    note_held = serializers.BooleanField(
+        help_text="True when your note sounded like things may be hard: it went to our safeguarding team only (not "
+        "the organisers) and you were sent support contacts. `message` says so kindly."
+    )
+    message = serializers.SerializerMethodField(help_text="Something to show the person, or empty.")
     created_at = serializers.DateTimeField()
+
+    def get_message(self, pulse) -> str:
+        return HELD_NOTE_MESSAGE if pulse.note_held else ""
 
 
 # --- output without serializer objects ------------------------------------------------------------------------------

@@ -186,6 +186,10 @@ class Pulse(models.Model):
     feeling = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (low) to 5 (great).")
     connected = models.CharField(max_length=10, choices=PulseConnection.choices, blank=True)
     note_to_organisers = models.TextField(max_length=1000, blank=True)
+    note_held = models.BooleanField(
+        default=False,
+        help_text="Crisis language in the note: it went to the safeguarding team; organisers never see it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -198,6 +202,11 @@ class Pulse(models.Model):
 
     def __str__(self) -> str:
         return f"Pulse from {self.user} on {self.event}"
+
+    @property
+    def note_for_organisers(self) -> str:
+        """The note as organisers may see it: nothing while it is held for the safeguarding team."""
+        return "" if self.note_held else self.note_to_organisers
 
 
 from events.models_ideas import *  # noqa: E402,F401,F403

@@ -117,3 +117,13 @@ def api_as():
         return client
 
     return as_user
+
+
+@pytest.fixture
+def safeguarding_defaults(db):
+    """The default crisis phrases and support contacts. Migrations seed them, but a transactional test's flush
+    empties every table, so tests with transaction=True that need crisis detection ask for this."""
+    from community.services.safeguarding import crisis_phrases_load_defaults, support_contacts_load_defaults
+
+    crisis_phrases_load_defaults()
+    support_contacts_load_defaults()

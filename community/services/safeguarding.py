@@ -415,6 +415,22 @@ def crisis_phrases_load_defaults(*, actor: User | None = None) -> int:
     return len(missing)
 
 
+def support_contacts_load_defaults() -> int:
+    """Fill an empty support contact list from community/reference_data/signposting_uk.csv (what migration 0004
+    does once). Does nothing when there are contacts already. Returns how many were added."""
+    from community.reference import signposting_contacts
+
+    with transaction.atomic():
+        if SupportContact.objects.exists():
+            return 0
+        rows = signposting_contacts()
+        SupportContact.objects.bulk_create(
+            SupportContact(service=row["service"], contact=row["contact"], when=row["when"], who=row["who"], position=i)
+            for i, row in enumerate(rows)
+        )
+    return len(rows)
+
+
 # --- Editing the support contacts (staff) -------------------------------------------------------------------------
 
 

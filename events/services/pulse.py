@@ -1,6 +1,10 @@
 """The optional post-event pulse: "How are you feeling?", "Did you connect with someone new?", and a note.
 
 Only someone checked in can answer. Every answer is optional; answering again updates the same pulse.
+
+A note with crisis language (community.services.safeguarding) is held: `note_held` is set, organisers never see it,
+a safeguarding concern is raised (the person is sent the support contacts, moderators on duty are alerted), and the
+page or API tells the person kindly.
 """
 
 from __future__ import annotations
@@ -8,11 +12,17 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from community.errors import Conflict, InvalidInput
-from community.models import User
+from community.models import ConcernSource, User
+from community.services.safeguarding import crisis_scan, safeguarding_concern_raise
 from events.models import Attendance, Event, Pulse, PulseConnection
 from events.permissions import can_see_event, event_not_found
 
 NOTE_LIMIT = 1000
+HELD_NOTE_MESSAGE = (
+    "Thank you for telling us. It sounds like things might be hard at the moment, so we've sent you some people you "
+    "can talk to, any time, and someone from our team may check in with you. Your note goes only to them, not to the "
+    "organisers."
+)
 
 
 def _clean(*, feeling: int | None, connected: str, note: str) -> tuple[int | None, str, str]:
@@ -32,23 +42,38 @@ def pulse_submit(
 ) -> Pulse:
     """Save (or update) your answers about an event you were checked in to.
 
-    Refusals: event_not_found, not_checked_in, invalid_feeling, invalid_connected, too_long.
+    Refusals: event_not_found, not_checked_in, invalid_feeling, invalid_connected, too_long. A note with crisis
+    language comes back with `note_held` set (see the module's docstring).
     """
     feeling, connected, note = _clean(feeling=feeling, connected=connected, note=note)
+    scan = crisis_scan(text=note)
     with transaction.atomic():
         if not Attendance.objects.filter(event=event, user=actor).exists():
             if not can_see_event(actor, event):
                 raise event_not_found()
             raise Conflict("You can share how it went once you've been checked in.", code="not_checked_in")
         pulse = Pulse.objects.select_for_update().filter(event=event, user=actor).first()
+        earlier_note = None if pulse is None else pulse.note_to_organisers
         if pulse is None:
             try:
                 with transaction.atomic():
-                    return Pulse.objects.create(
-                        event=event, user=actor, feeling=feeling, connected=connected, note_to_organisers=note
+                    pulse = Pulse.objects.create(
+                        event=event,
+                        user=actor,
+                        feeling=feeling,
+                        connected=connected,
+                        note_to_organisers=note,
+                        note_held=scan.is_crisis,
                     )
             except IntegrityError:  # sent twice at the same moment
                 pulse = Pulse.objects.select_for_update().get(event=event, user=actor)
-        pulse.feeling, pulse.connected, pulse.note_to_organisers = feeling, connected, note
-        pulse.save(update_fields=["feeling", "connected", "note_to_organisers"])
+                earlier_note = pulse.note_to_organisers
+        if earlier_note is not None:
+            pulse.feeling, pulse.connected, pulse.note_to_organisers = feeling, connected, note
+            pulse.note_held = scan.is_crisis
+            pulse.save(update_fields=["feeling", "connected", "note_to_organisers", "note_held"])
+        if scan.is_crisis and note != earlier_note:  # the same note sent again raises nothing new
+            safeguarding_concern_raise(
+                person=actor, source=ConcernSource.PULSE, source_id=pulse.pk, text=note, scan=scan
+            )
     return pulse

@@ -19,7 +19,7 @@ from events.models import Pulse, RsvpStatus
 from events.organiser_tools import ATTENDEE_ACTIONS, attendee_person
 from events.selectors import EventDetail, attendees_for, event_detail_for
 from events.services.checkin import check_in_opens_at, self_check_in, self_check_in_window
-from events.services.pulse import pulse_submit
+from events.services.pulse import HELD_NOTE_MESSAGE, pulse_submit
 
 CHECK_IN_SCREEN_ACTIONS = {"mark": "check-in", "undo": "undo-check-in"}
 
@@ -119,7 +119,7 @@ def event_pulse(request, event_id: int):
     form = PulseForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            pulse_submit(
+            pulse = pulse_submit(
                 actor=request.user,
                 event=event,
                 feeling=form.cleaned_data["feeling"],
@@ -129,6 +129,9 @@ def event_pulse(request, event_id: int):
         except DomainError as error:
             show_refusal(form, error)
         else:
+            if pulse.note_held:
+                messages.info(request, HELD_NOTE_MESSAGE)
+                return redirect("community:support")
             messages.success(request, "Thank you for sharing. It helps make the next one even better.")
             return redirect("events:event-detail", event_id=event.pk)
     return render(request, "events/pulse.html", {"event": event, "form": form, "answered_before": earlier})

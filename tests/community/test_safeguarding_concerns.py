@@ -18,16 +18,22 @@ from community.services.safeguarding import (
     safeguarding_concern_resolve,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 TEXT = "i honestly want to die"
 
 
-def _raise(person):
-    with transaction.atomic():
-        return safeguarding_concern_raise(
-            person=person, source="message", source_id=42, text=TEXT, scan=crisis_scan(text=TEXT)
-        )
+@pytest.fixture
+def raise_concern(django_capture_on_commit_callbacks):
+    """Raise a concern as the chat send path does (inside its transaction), then run what happens on commit."""
+
+    def raise_for(person):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            return safeguarding_concern_raise(
+                person=person, source="message", source_id=42, text=TEXT, scan=crisis_scan(text=TEXT)
+            )
+
+    return raise_for
 
 
 @pytest.fixture
@@ -47,9 +53,9 @@ def lead(make_user):
     return make_user(role=SiteRole.STAFF, display_name="Lead Lou", is_safeguarding_lead=True)
 
 
-def test_the_concern_records_what_was_found_with_a_one_hour_deadline(member, on_duty):
+def test_the_concern_records_what_was_found_with_a_one_hour_deadline(member, on_duty, raise_concern):
     before = timezone.now()
-    concern = _raise(member)
+    concern = raise_concern(member)
 
     assert (concern.person, concern.source, concern.source_id) == (member, "message", 42)
     assert concern.excerpt == TEXT
@@ -59,9 +65,11 @@ def test_the_concern_records_what_was_found_with_a_one_hour_deadline(member, on_
     assert AuditEntry.objects.filter(action="safeguarding.concern_raised", target_id=str(concern.pk)).exists()
 
 
-def test_the_person_gets_a_kind_message_with_every_active_support_contact_by_email_at_once(member, on_duty):
+def test_the_person_gets_a_kind_message_with_every_active_support_contact_by_email_at_once(
+    member, on_duty, raise_concern
+):
     SupportContact.objects.create(service="Switched off line", contact="Call 0000", is_active=False)
-    _raise(member)
+    raise_concern(member)
 
     support = Notification.objects.get(user=member, kind="safeguarding_support")
     for contact in SupportContact.objects.filter(is_active=True):
@@ -74,8 +82,10 @@ def test_the_person_gets_a_kind_message_with_every_active_support_contact_by_ema
     assert any(member.email in message.to and "Samaritans" in message.body for message in mail.outbox)
 
 
-def test_moderators_on_duty_and_leads_are_alerted_live_and_by_email_others_are_not(member, on_duty, off_duty, lead):
-    _raise(member)
+def test_moderators_on_duty_and_leads_are_alerted_live_and_by_email_others_are_not(
+    member, on_duty, off_duty, lead, raise_concern
+):
+    raise_concern(member)
 
     alerted = set(Notification.objects.filter(kind="safeguarding_alert").values_list("user_id", flat=True))
     assert alerted == {on_duty.pk, lead.pk}
@@ -84,24 +94,26 @@ def test_moderators_on_duty_and_leads_are_alerted_live_and_by_email_others_are_n
     assert off_duty.email not in emailed
 
 
-def test_when_nobody_is_on_duty_every_moderator_and_the_lead_are_alerted(member, off_duty, lead, make_user):
+def test_when_nobody_is_on_duty_every_moderator_and_the_lead_are_alerted(
+    member, off_duty, lead, make_user, raise_concern
+):
     another = make_user(role=SiteRole.MODERATOR)
-    _raise(member)
+    raise_concern(member)
 
     alerted = set(Notification.objects.filter(kind="safeguarding_alert").values_list("user_id", flat=True))
     assert alerted == {off_duty.pk, another.pk, lead.pk}
 
 
-def test_the_alert_does_not_carry_the_persons_words(member, on_duty):
-    _raise(member)
+def test_the_alert_does_not_carry_the_persons_words(member, on_duty, raise_concern):
+    raise_concern(member)
 
     alert = Notification.objects.get(kind="safeguarding_alert")
     assert TEXT not in alert.body
     assert member.display_name in alert.title
 
 
-def test_nothing_is_sent_if_the_callers_transaction_rolls_back(member, on_duty):
-    with pytest.raises(RuntimeError), transaction.atomic():
+def test_nothing_is_sent_if_the_callers_transaction_rolls_back(member, on_duty, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         safeguarding_concern_raise(person=member, source="pulse", source_id=1, text=TEXT, scan=crisis_scan(text=TEXT))
         raise RuntimeError("the message could not be saved")
 
@@ -109,8 +121,8 @@ def test_nothing_is_sent_if_the_callers_transaction_rolls_back(member, on_duty):
     assert mail.outbox == []
 
 
-def test_moderators_claim_and_resolve_and_doing_it_twice_changes_nothing(member, on_duty, off_duty):
-    concern = _raise(member)
+def test_moderators_claim_and_resolve_and_doing_it_twice_changes_nothing(member, on_duty, off_duty, raise_concern):
+    concern = raise_concern(member)
 
     claimed = safeguarding_concern_claim(actor=on_duty, concern_id=concern.pk)
     again = safeguarding_concern_claim(actor=on_duty, concern_id=concern.pk)
@@ -127,8 +139,8 @@ def test_moderators_claim_and_resolve_and_doing_it_twice_changes_nothing(member,
     assert actions.count("safeguarding.concern_resolved") == 1
 
 
-def test_members_cannot_claim_or_resolve(member, make_user, on_duty):
-    concern = _raise(member)
+def test_members_cannot_claim_or_resolve(member, make_user, on_duty, raise_concern):
+    concern = raise_concern(member)
     other = make_user()
 
     with pytest.raises(Forbidden):
@@ -138,8 +150,8 @@ def test_members_cannot_claim_or_resolve(member, make_user, on_duty):
     assert SafeguardingConcern.objects.get().status == "open"
 
 
-def test_bad_outcomes_and_missing_concerns_are_refused(member, on_duty):
-    concern = _raise(member)
+def test_bad_outcomes_and_missing_concerns_are_refused(member, on_duty, raise_concern):
+    concern = raise_concern(member)
 
     with pytest.raises(InvalidInput):
         safeguarding_concern_resolve(actor=on_duty, concern_id=concern.pk, outcome="shrug")
