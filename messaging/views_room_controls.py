@@ -126,10 +126,10 @@ def room_list(request):
 
 class SlowModeForm(_Form):
     seconds = forms.TypedChoiceField(
-        label="Slow mode",
+        label="How often each person can post",
         choices=SLOW_MODE_CHOICES,
         coerce=int,
-        help_text="How often each person can post. Moderators and staff aren't slowed down.",
+        help_text="Moderators and staff aren't slowed down.",
     )
 
 
