@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from community.api.inputs import validated
 from community.api.pagination import StandardPagination
-from community.errors import NotFound
+from community.errors import InvalidInput, NotFound
 from community.models import User
 from messaging import permissions
 from messaging import selectors_moderation as moderation
@@ -659,15 +659,16 @@ class MessageActionApi(APIView):
 
 
 def sanction_create(*, actor: User, fields: dict) -> Sanction:
-    """Route a sanction request (API or page) to its service. Missing room or group: `invalid`."""
+    """Route a sanction request (API or page) to its service. An unknown kind, or a missing room or group:
+    `invalid`."""
     kind, user_id, reason, case_id = fields["kind"], fields["user_id"], fields["reason"], fields.get("case_id")
     if kind not in SanctionKind.values:
-        raise serializers.ValidationError({"kind": [SANCTION_KINDS]})
+        raise InvalidInput(SANCTION_KINDS, code="invalid", fields={"kind": [SANCTION_KINDS]})
     if kind == SanctionKind.WARN:
         return member_warn(actor=actor, user_id=user_id, reason=reason, case_id=case_id)
     if kind == SanctionKind.ROOM_MUTE:
         if fields.get("room_id") is None:
-            raise serializers.ValidationError({"room_id": ["Choose the room to mute them in."]})
+            raise InvalidInput("Choose the room to mute them in.", code="invalid", fields={"room_id": ["Needed."]})
         return member_mute_in_room(
             actor=actor,
             user_id=user_id,
@@ -683,7 +684,7 @@ def sanction_create(*, actor: User, fields: dict) -> Sanction:
     if kind == SanctionKind.SUSPEND:
         return member_suspend(actor=actor, user_id=user_id, hours=fields.get("hours"), reason=reason, case_id=case_id)
     if not fields.get("group_slug"):
-        raise serializers.ValidationError({"group_slug": ["Choose the group to ban them from."]})
+        raise InvalidInput("Choose the group to ban them from.", code="invalid", fields={"group_slug": ["Needed."]})
     return member_ban_from_group(
         actor=actor, user_id=user_id, group_slug=fields["group_slug"], reason=reason, case_id=case_id
     )
