@@ -111,3 +111,39 @@ def test_the_api_resolves_a_concern_once(api_as, moderator, member):
     assert first.status_code == again.status_code == 200
     assert again.json()["outcome"] == "referred"
     assert client.get("/api/v1/safeguarding/concerns/").json() == []
+
+
+def test_the_alert_links_to_a_concern_page_where_a_moderator_claims_and_resolves(
+    client, moderator, member, django_capture_on_commit_callbacks
+):
+    from community.models import ModeratorDuty, Notification
+    from community.services.safeguarding import crisis_scan, safeguarding_concern_raise
+
+    ModeratorDuty.objects.create(moderator=moderator)
+    text = "i want to die"
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = safeguarding_concern_raise(
+            person=member, source="message", source_id=5, text=text, scan=crisis_scan(text=text)
+        )
+    alert = Notification.objects.get(user=moderator, kind="safeguarding_alert")
+    assert alert.url == f"/safeguarding/concerns/{concern.pk}/"
+
+    client.force_login(moderator)
+    assert member.display_name in client.get("/safeguarding/concerns/").content.decode()
+    page = client.get(alert.url).content.decode()
+    assert text in page and "Claim this concern" in page
+    client.post(alert.url, {"action": "claim"})
+    client.post(alert.url, {"outcome": "supported", "note": "Spoke to them."})
+    concern.refresh_from_db()
+    assert (concern.claimed_by, concern.status, concern.outcome) == (moderator, "resolved", "supported")
+
+
+def test_members_cannot_open_a_concern_page(client, member):
+    from django.utils import timezone
+
+    concern = SafeguardingConcern.objects.create(
+        person=member, source="message", source_id=1, excerpt="i want to die", due_at=timezone.now()
+    )
+    client.force_login(member)
+    assert client.get(f"/safeguarding/concerns/{concern.pk}/").status_code == 403
+    assert client.get("/safeguarding/concerns/").status_code == 403
