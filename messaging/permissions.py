@@ -435,6 +435,6 @@ def access_room_controls(*, user: User, room_id: int, for_update: bool = False) 
     require_moderator(user)
     rooms = _rooms_queryset().select_for_update(of=("self",)) if for_update else _rooms_queryset()
     room = one_or_none(rooms.filter(pk=room_id)) if isinstance(room_id, int) else None
-    if room is None or room.is_direct:
+    if room is None or not can_control_room(user, room):
         raise room_not_found()
     return room
