@@ -84,3 +84,13 @@ def test_the_page_tells_the_person_kindly_and_shows_the_support_page(attended, m
     assert "people you can talk to" in page
     assert "Samaritans" in page
     assert Pulse.objects.get().note_held
+
+
+def test_the_admin_shows_a_held_note_to_nobody(client, attended, member, make_user):
+    pulse = Pulse.objects.create(event=attended, user=member, note_to_organisers="private words", note_held=True)
+    client.force_login(make_user(role=SiteRole.STAFF, is_superuser=True))
+
+    response = client.get(f"/admin/events/pulse/{pulse.pk}/change/")
+
+    assert response.status_code == 200
+    assert "private words" not in response.content.decode()
