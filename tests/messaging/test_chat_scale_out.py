@@ -1,8 +1,9 @@
 """Scale-out: two daphne processes on the Redis channel layer serve one community.
 
 A client on each process subscribes to the same room; a message sent through one arrives on the other, an edit made
-through the REST API of the second reaches both, and a moderator-style hide broadcast from a third process (this test)
-reaches both. Daphne runs with --websocket-max-message-size 65536, so an oversized frame is refused by the server.
+through the REST API of the second reaches both, and a moderator's hide made through the moderation API of the first
+(messaging.services.moderation.actions.message_hide) reaches both. Daphne runs with --websocket-max-message-size
+65536, so an oversized frame is refused by the server.
 
 Needs the shared back ends (PostgreSQL and Redis): it runs when DATABASE_URL and REDIS_URL are set, as in CI.
 """
@@ -25,13 +26,9 @@ from pathlib import Path
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
-
-from messaging import realtime
-from messaging.models import Message
-from messaging.selectors import message_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 DAPHNE = str(Path(sys.executable).with_name("daphne"))
@@ -174,15 +171,16 @@ def _patch(port: int, path: str, token: str, body: dict) -> dict:
         return json.loads(response.read())
 
 
-def _hide(message_id: int) -> None:
-    """What moderation's hide does: change the row, broadcast message.updated on commit (here from a third process)."""
-    with transaction.atomic():
-        Message.objects.filter(pk=message_id).update(is_hidden=True)
-        message = Message.objects.select_related("author").get(pk=message_id)
-        realtime.on_commit_message_updated(room_id=message.room_id, payload=message_payload(message))
+def _post(port: int, path: str, token: str, body: dict) -> dict:
+    request = urllib.request.Request(  # noqa: S310 - a local test server
+        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
 
 
-async def test_two_server_processes_serve_one_room(in_group, friend, room):
+async def test_two_server_processes_serve_one_room(in_group, friend, moderator, room):
     robin_cookie = await database_sync_to_async(_cookie)(in_group)
     kai_token = (await database_sync_to_async(Token.objects.create)(user=friend)).key
 
@@ -207,8 +205,11 @@ async def test_two_server_processes_serve_one_room(in_group, friend, room):
         for client in (robin, kai):
             assert (await client.receive_type("message.updated"))["message"]["body"] == "Hello from two"
 
-        # A moderator-style hide made somewhere else reaches both.
-        await database_sync_to_async(_hide)(message_id)
+        # A moderator's hide made through the first process's moderation API reaches both (Kai is on the second).
+        moderator_token = (await database_sync_to_async(Token.objects.create)(user=moderator)).key
+        await asyncio.to_thread(
+            _post, first_port, f"/api/v1/moderation/messages/{message_id}/hide/", moderator_token, {"reason": "Unkind"}
+        )
         for client in (robin, kai):
             hidden = await client.receive_type("message.updated")
             assert (hidden["message"]["is_hidden"], hidden["message"]["body"]) == (True, "")
