@@ -4,7 +4,7 @@ its test box (moderators and staff), and safeguarding concerns (moderators and s
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -148,6 +148,11 @@ class PhraseListApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="The crisis-language phrase list",
+        parameters=[
+            OpenApiParameter(
+                "category", str, enum=CrisisCategory.values, required=False, description="Only this category."
+            )
+        ],
         responses={200: PhraseOutputSerializer(many=True), 401: NOT_LOGGED_IN, 403: MODERATORS_ONLY},
     )
     def get(self, request):

@@ -147,3 +147,20 @@ def test_members_cannot_open_a_concern_page(client, member):
     client.force_login(member)
     assert client.get(f"/safeguarding/concerns/{concern.pk}/").status_code == 403
     assert client.get("/safeguarding/concerns/").status_code == 403
+
+
+def test_the_schema_describes_the_safeguarding_endpoints(api_as, staff):
+    paths = api_as(staff).get("/api/schema/", {"format": "json"}).json()["paths"]
+
+    for path in (
+        "/api/v1/safeguarding/support-contacts/",
+        "/api/v1/safeguarding/support-contacts/{contact_id}/",
+        "/api/v1/safeguarding/phrases/",
+        "/api/v1/safeguarding/phrases/{phrase_id}/",
+        "/api/v1/safeguarding/phrases/test/",
+        "/api/v1/safeguarding/concerns/",
+        "/api/v1/safeguarding/concerns/{concern_id}/claim/",
+        "/api/v1/safeguarding/concerns/{concern_id}/resolve/",
+    ):
+        assert path in paths, path
+        assert all(operation["tags"] == ["safeguarding"] for operation in paths[path].values())
