@@ -148,14 +148,14 @@ def room_payload(room: Room, *, viewer: User, with_can_post: bool = False) -> di
     return payload
 
 
-def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
+def room_moderation_state(room: Room, *, now: datetime | None = None, on_duty: bool | None = None) -> dict:
     """A room's slow mode, lock and staffed hours, as room payloads and `room.updated` carry them.
 
     `open_now`: a room without staffed hours is always open; one with them is open inside its weekly hours or while
     a moderator is on duty. `next_opening_at`: when a closed room next opens by the clock (`next_opening_text`: the
     same in words, UK time, e.g. "Tuesday 2 December at 18:00"); `open_until`: when the
     current weekly opening ends (the app checks again then). No query unless the room has staffed hours (its hours
-    are read from a prefetch of `staffed_hours` when there is one)."""
+    are read from a prefetch of `staffed_hours` when there is one; pass `on_duty` when it is already known)."""
     state = {
         "slow_mode_seconds": room.slow_mode_seconds,
         "is_locked": room.is_locked,
@@ -171,7 +171,7 @@ def room_moderation_state(room: Room, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     openings = sorted(room.staffed_hours.all(), key=lambda o: (o.weekday, o.opens_at))
     by_clock = staffed_hours.is_open_at(openings, now)
-    open_now = by_clock or anyone_on_duty()
+    open_now = by_clock or (anyone_on_duty() if on_duty is None else on_duty)
     until = staffed_hours.open_until(openings, now) if by_clock else None
     opens = None if open_now else staffed_hours.next_opening(openings, now)
     state.update(

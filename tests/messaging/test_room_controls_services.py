@@ -267,3 +267,16 @@ def test_duty_starting_and_ending_tells_every_staffed_room(
         (frame,) = frames_to(broadcasts, room)
         assert frame["changes"]["open_now"] is False
         assert frame["changes"]["next_opening_at"] == "2025-12-02T18:00:00+00:00"
+
+
+def test_telling_every_staffed_room_costs_the_same_few_queries_however_many_there_are(
+    moderator, make_group, broadcasts, django_assert_num_queries
+):
+    from messaging.services.moderation.room_controls import staffed_rooms_announce
+
+    for _ in range(4):
+        room = Room.objects.create(kind="group", group=make_group())
+        room_staffed_hours_set(actor=moderator, room_id=room.pk, enabled=True, openings=TUESDAY_EVENING)
+    broadcasts.reset_mock()
+    with django_assert_num_queries(3):  # anyone on duty, the rooms, their hours
+        assert staffed_rooms_announce() == 4

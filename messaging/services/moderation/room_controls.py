@@ -42,8 +42,8 @@ def _audit(*, actor: User, action: str, room: Room, before: dict, after: dict, r
     audit_record(actor=actor, action=action, target=room, group=_group(room), data=data)
 
 
-def _announce(room: Room) -> None:
-    realtime.on_commit_room_updated(room_id=room.pk, payload=room_moderation_state(room))
+def _announce(room: Room, *, on_duty: bool | None = None) -> None:
+    realtime.on_commit_room_updated(room_id=room.pk, payload=room_moderation_state(room, on_duty=on_duty))
 
 
 # --- slow mode --------------------------------------------------------------------------------------------------------
@@ -279,11 +279,12 @@ def _duty_change(change, *, actor: User) -> DutyChange:
 def staffed_rooms_announce(*, if_duty_changed_from: bool | None = None) -> int:
     """Send `room.updated` (moderation state) to every room with staffed hours; with `if_duty_changed_from`, only if
     whether anyone is on duty is no longer that. Returns how many rooms were told."""
-    if if_duty_changed_from is not None and anyone_on_duty() == if_duty_changed_from:
+    on_duty = anyone_on_duty()
+    if if_duty_changed_from is not None and on_duty == if_duty_changed_from:
         return 0
     rooms = list(Room.objects.filter(staffed_hours_only=True).prefetch_related("staffed_hours"))
     for room in rooms:
-        _announce(room)
+        _announce(room, on_duty=on_duty)
     return len(rooms)
 
 
