@@ -146,3 +146,13 @@ def test_the_queue_filters(reported, moderator):
         "A reported message"
         in client.get(reverse("messaging:moderation-queue"), {"filter": "unclaimed"}).content.decode()
     )
+
+
+def test_members_see_a_removed_message_as_removed_by_a_moderator(reported, moderator, friend, room):
+    from messaging.services.moderation.actions import message_remove
+
+    message = reported[2]
+    message_remove(actor=moderator, message_id=message.pk, reason="Personal information")
+    page = browser(friend).get(reverse("messaging:room", args=[room.pk])).content.decode()
+    assert "Removed by a moderator" in page and "Message deleted" not in page
+    assert "so are you" not in page

@@ -158,7 +158,7 @@
       item.appendChild(quote);
     }
 
-    if (message.is_deleted) {
+    if (message.is_deleted && !message.is_hidden) {  // removed by a moderator: is_hidden too, shown below
       item.appendChild(el("p", "chat-placeholder", "Message deleted"));
     } else if (message.is_hidden) {
       item.appendChild(el("p", "chat-placeholder", "Removed by a moderator"));
