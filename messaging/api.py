@@ -86,6 +86,13 @@ class ChatMessagePageOutputSerializer(serializers.Serializer):
     )
 
 
+class StaffedOpeningOutputSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="0 = Monday ... 6 = Sunday.")
+    day = serializers.CharField(help_text="The weekday's name.")
+    opens_at = serializers.CharField(help_text="UK time (Europe/London), HH:MM.")
+    closes_at = serializers.CharField(help_text="UK time, HH:MM.")
+
+
 class ChatRoomOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField(help_text=f"One of: {', '.join(RoomKind.values)}.")
@@ -97,6 +104,17 @@ class ChatRoomOutputSerializer(serializers.Serializer):
     other_person = ChatPersonOutputSerializer(allow_null=True)
     direct_status = serializers.ChoiceField(choices=DirectStatus.choices, allow_null=True)
     requested_by = serializers.IntegerField(allow_null=True, help_text="Direct: who asked to talk.")
+    # Moderation state (messaging.selectors.room_moderation_state), as `room.updated` sends it.
+    slow_mode_seconds = serializers.IntegerField(help_text="0: off. Otherwise one message per this many seconds each.")
+    is_locked = serializers.BooleanField(help_text="Paused by a moderator: members read but can't post.")
+    staffed_hours_only = serializers.BooleanField(help_text="Members post only in staffed hours or while on duty.")
+    open_now = serializers.BooleanField(help_text="False only while a staffed-hours room is closed.")
+    next_opening_at = serializers.DateTimeField(allow_null=True, help_text="When a closed room next opens.")
+    next_opening_text = serializers.CharField(
+        allow_null=True, help_text='The same in words: "Tuesday 2 December at 18:00".'
+    )
+    open_until = serializers.DateTimeField(allow_null=True, help_text="When the current weekly opening ends.")
+    staffed_hours = StaffedOpeningOutputSerializer(many=True)
 
 
 class ChatRoomListItemOutputSerializer(ChatRoomOutputSerializer):

@@ -19,7 +19,8 @@ from community.api.inputs import validated
 from community.api.pagination import StandardPagination
 from community.permissions import require_can_take_duty
 from messaging import permissions, selectors
-from messaging.models import RoomKind, WordAction, WordListEntry
+from messaging.api import ChatRoomOutputSerializer
+from messaging.models import WordAction, WordListEntry
 from messaging.services.moderation.room_controls import (
     SLOW_MODE_MAX_SECONDS,
     moderator_duty_end,
@@ -53,27 +54,9 @@ class StaffedOpeningSerializer(serializers.Serializer):
     closes_at = serializers.TimeField(format="%H:%M", help_text="After opens_at, up to 23:59.")
 
 
-class StaffedOpeningOutputSerializer(StaffedOpeningSerializer):
-    day = serializers.CharField(help_text="The weekday's name.")
-    opens_at = serializers.CharField()
-    closes_at = serializers.CharField()
-
-
-class RoomControlsOutputSerializer(serializers.Serializer):
-    """The same moderation fields as `details` in the socket's `subscribed` frame and `changes` in `room.updated`."""
-
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=[RoomKind.GROUP, RoomKind.EVENT])
-    title = serializers.CharField()
-    group_slug = serializers.CharField(allow_null=True)
-    event_id = serializers.IntegerField(allow_null=True)
-    slow_mode_seconds = serializers.IntegerField(help_text="0: off. Otherwise one message per this many seconds each.")
-    is_locked = serializers.BooleanField(help_text="Read-only for members; moderators and staff can still post.")
-    staffed_hours_only = serializers.BooleanField(help_text="Members post only in staffed hours or while on duty.")
-    open_now = serializers.BooleanField(help_text="False only for a staffed-hours room that is closed now.")
-    next_opening_at = serializers.DateTimeField(allow_null=True, help_text="When a closed room next opens.")
-    open_until = serializers.DateTimeField(allow_null=True, help_text="When the current weekly opening ends.")
-    staffed_hours = StaffedOpeningOutputSerializer(many=True)
+class RoomControlsOutputSerializer(ChatRoomOutputSerializer):
+    """A room as chat shows it, with its moderation state: the same fields as `details` in the socket's `subscribed`
+    frame and `changes` in `room.updated`."""
 
 
 class RoomControlsInputSerializer(serializers.Serializer):

@@ -151,3 +151,11 @@ def test_the_schema_describes_the_moderation_endpoints(api_as, staff):
     assert {"get", "post", "delete"} <= set(paths["/api/v1/moderation/duty/"])
     assert {"get", "patch", "delete"} <= set(paths["/api/v1/moderation/word-list/{entry_id}/"])
     assert "post" in paths["/api/v1/moderation/word-list/test/"]
+
+
+def test_a_members_room_list_carries_the_moderation_state(api_as, moderator, in_group, room):
+    api_as(moderator).patch(room_url(room), {"is_locked": True, "slow_mode_seconds": 30}, format="json")
+    (listed,) = api_as(in_group).get("/api/v1/rooms/").json()["results"]
+    assert (listed["id"], listed["is_locked"], listed["slow_mode_seconds"], listed["open_now"]) == (
+        room.pk, True, 30, True,
+    )  # fmt: skip
