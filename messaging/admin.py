@@ -1,10 +1,11 @@
-"""Read-only admin for chat: staff can look things up. Hide and restore come as actions with moderation, calling
-its services (so the change reaches every open socket)."""
+"""Read-only admin for chat: staff can look things up. Hide and restore are actions calling moderation's services
+(messaging.services.moderation.actions), so the change is audited and reaches every open socket."""
 
 from django.contrib import admin
 
-from community.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from community.admin_base import ReadOnlyAdmin, ReadOnlyInline, service_action
 from messaging.models import Message, MessageEdit, Reaction, ReadMarker, Room
+from messaging.services.moderation.actions import message_hide, message_restore
 
 
 @admin.register(Room)
@@ -27,6 +28,16 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["body", "author__display_name"]
     list_select_related = ["room", "room__group", "room__event", "author"]
     inlines = [MessageEditInline]
+    actions = [
+        service_action(
+            "Hide from everyone",
+            lambda actor, message: message_hide(actor=actor, message_id=message.pk, reason="Hidden from the admin"),
+        ),
+        service_action(
+            "Restore for everyone",
+            lambda actor, message: message_restore(actor=actor, message_id=message.pk, reason="From the admin"),
+        ),
+    ]
 
     @admin.display(description="words")
     def short_body(self, message: Message) -> str:
