@@ -9,6 +9,7 @@ test_moderation_selectors.py).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -337,8 +338,6 @@ def _cell(value) -> str:
 
 def audit_csv_rows(entries: QuerySet[AuditEntry]):
     """The header, then one row per entry (at most AUDIT_CSV_MAX_ROWS), for a CSV download."""
-    import json
-
     yield AUDIT_CSV_COLUMNS
     for entry in entries[:AUDIT_CSV_MAX_ROWS].iterator(chunk_size=1000):
         yield [

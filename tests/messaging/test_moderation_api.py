@@ -111,7 +111,7 @@ def log(moderator, staff, in_group, friend, room):
     from messaging.services.moderation.actions import message_hide
     from messaging.services.moderation.sanctions import member_silence, member_warn
 
-    message = Message.objects.create(room=room, author=in_group, body="=HYPERLINK(\"http://x\")")
+    message = Message.objects.create(room=room, author=in_group, body='=HYPERLINK("http://x")')
     message_hide(actor=moderator, message_id=message.pk, reason="=cmd|' /C calc'!A0")
     member_warn(actor=staff, user_id=friend.pk, reason="Be kind")
     member_silence(actor=moderator, user_id=in_group.pk, minutes=5, reason="Cool off")

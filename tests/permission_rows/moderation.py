@@ -25,9 +25,7 @@ def mod(w) -> dict:
 
         rooms = chat(w)
         with transaction.atomic():
-            case = case_report_add(
-                reason=ReportReason.BULLYING, reporter=w.users[MEMBER], message=rooms["theirs"]
-            ).case
+            case = case_report_add(reason=ReportReason.BULLYING, reporter=w.users[MEMBER], message=rooms["theirs"]).case
         held = Message.objects.create(
             room=rooms["room"], author=w.target, body="My first message", is_held=True, held_reason="new_member"
         )

@@ -164,9 +164,7 @@ def held_message_approve(*, actor: User, message_id: int) -> Message:
         if not message.is_held:
             return message
         if message.is_hidden:
-            raise Conflict(
-                "That message was already turned down, so it can't be shown now.", code="already_rejected"
-            )
+            raise Conflict("That message was already turned down, so it can't be shown now.", code="already_rejected")
         before = _state(message)
         message.is_held = False
         message.save(update_fields=["is_held"])
@@ -185,9 +183,7 @@ def held_message_reject(*, actor: User, message_id: int, reason: str) -> Message
     with transaction.atomic():
         message = _lock(message_id)
         if not message.is_held:
-            raise Conflict(
-                "That message isn't waiting for review any more. You can hide it instead.", code="not_held"
-            )
+            raise Conflict("That message isn't waiting for review any more. You can hide it instead.", code="not_held")
         if message.is_hidden:
             return message
         before = _state(message)

@@ -21,9 +21,7 @@ def clean_reason(reason, *, required: bool = True) -> str:
     if required and not text:
         raise InvalidInput("Please write a short reason. It's kept in the audit log.", code="reason_required")
     if len(text) > MAX_REASON_CHARS:
-        raise InvalidInput(
-            f"Please keep the reason under {MAX_REASON_CHARS:,} characters.", code="reason_too_long"
-        )
+        raise InvalidInput(f"Please keep the reason under {MAX_REASON_CHARS:,} characters.", code="reason_too_long")
     return text
 
 
