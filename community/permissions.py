@@ -270,9 +270,7 @@ def has_blocked(blocker: User, other: User) -> bool:
 
 
 def either_blocked(first: User, second: User) -> bool:
-    return PersonBlock.objects.filter(
-        Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
-    ).exists()
+    return PersonBlock.objects.filter(Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)).exists()
 
 
 def has_muted(muter: User, other: User) -> bool:

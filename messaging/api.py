@@ -34,7 +34,8 @@ ROOM_REFUSED = {
 }
 MESSAGE_NOT_FOUND = OpenApiResponse(description="No such message, or not one you can see (`message_not_found`).")
 POSTING_CODES = (
-    "`read_only`, `room_not_open`, `dm_not_accepted`, `dm_declined`, `dm_off`, `no_shared_group`, `not_a_member`"
+    "`read_only`, `room_not_open`, `dm_not_accepted`, `dm_declined`, `dm_off`, `no_shared_group`, `not_a_member`, "
+    "`cannot_message`, `you_blocked_them`, `suspended`, `silenced`, `muted_in_room`, `room_locked`, `room_closed`"
 )
 MAX_PAGE = 100
 
@@ -238,12 +239,12 @@ class RoomMessagesApi(APIView):
             201: ChatMessageOutputSerializer,
             200: ChatMessageOutputSerializer,
             400: OpenApiResponse(
-                description="`too_long`, `empty_message`, `invalid_client_id`, or a picture problem "
+                description="`too_long`, `empty_message`, `invalid_client_id`, `blocked_words`, or a picture problem "
                 "(`unsupported_image`, `image_too_large`, `image_too_many_pixels`, `image_unreadable`)."
             ),
             403: OpenApiResponse(description=f"Not allowed to post now: {POSTING_CODES}."),
             404: OpenApiResponse(description="`room_not_found` or `reply_not_found`."),
-            429: OpenApiResponse(description="`rate_limited` (see `retry_after`)."),
+            429: OpenApiResponse(description="`rate_limited` or `slow_mode` (see `retry_after`)."),
         },
     )
     def post(self, request, room_id: int):
@@ -294,7 +295,7 @@ class MessageDetailApi(APIView):
         request=ChatMessageEditInputSerializer,
         responses={
             200: ChatMessageOutputSerializer,
-            400: OpenApiResponse(description="`too_long` or `empty_message`."),
+            400: OpenApiResponse(description="`too_long`, `empty_message` or `blocked_words`."),
             403: OpenApiResponse(
                 description=f"`not_your_message`, `edit_window_closed`, `message_deleted`, or {POSTING_CODES}."
             ),

@@ -284,7 +284,7 @@ def test_reply_react_edit_and_delete_reach_the_other_person_live(open_as, robin_
     reply = _messages(kai_page, "Count me in")
     expect(reply.locator(".chat-quote")).to_contain_text("Replying to Kai: Pizza tonight?")
 
-    message.locator("summary").click()
+    message.get_by_label("React to Kai's message").click()
     message.get_by_role("button", name="👍. Press to add yours").click()
     expect(kai_page.locator(".chat-message").first.locator("button.chat-reaction", has_text="👍 1")).to_have_count(1)
     expect(message.locator("button.chat-reaction[aria-pressed=true]")).to_have_count(1)

@@ -149,8 +149,8 @@
 
     if (message.reply_to) {
       var reply = message.reply_to;
-      var excerpt = reply.is_deleted ? "a deleted message" :
-        (reply.is_hidden ? "a message removed by a moderator" : reply.excerpt);
+      var excerpt = reply.is_hidden ? "a message removed by a moderator" :
+        (reply.is_deleted ? "a deleted message" : reply.excerpt);
       var quote = el("p", "chat-quote", "Replying to " + (reply.author ? reply.author.display_name : "someone") + ": ");
       var quoted = el("span");
       appendText(quoted, excerpt);
@@ -161,8 +161,14 @@
     if (message.is_deleted && !message.is_hidden) {  // removed by a moderator: is_hidden too, shown below
       item.appendChild(el("p", "chat-placeholder", "Message deleted"));
     } else if (message.is_hidden) {
-      item.appendChild(el("p", "chat-placeholder", "Removed by a moderator"));
+      item.appendChild(el("p", "chat-placeholder", message.hidden_reason === "reports" ?
+        "Hidden while a moderator takes a look" : "Removed by a moderator"));
     } else {
+      if (message.is_held) {
+        item.className += " chat-held";
+        item.appendChild(el("p", "chat-held-note",
+          "Only you can see this for now. A moderator will look at it soon, then everyone can see it."));
+      }
       if (message.body) {
         var body = el("p", "chat-body");
         appendText(body, message.body);
@@ -290,6 +296,12 @@
   function place(message) {
     if (!message || typeof message.id !== "number") { return false; }
     var existing = elements[message.id];
+    if (message.is_held && !(message.author && message.author.id === ME)) {
+      // Held for a moderator after it was shown (an edit): it leaves everyone else's view.
+      if (existing) { existing.parentNode.removeChild(existing); delete elements[message.id]; }
+      delete messages[message.id];
+      return false;
+    }
     messages[message.id] = message;
     var node = render(message);
     if (message.client_id && pending[message.client_id]) { dropPending(message.client_id); }
