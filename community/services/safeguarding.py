@@ -232,7 +232,7 @@ def safeguarding_concern_raise(
                 f"Words about {labels} were found in {where} by {person.display_name}. It is held, and they have "
                 "been sent the support contacts. Please open the concern, claim it and check on them."
             ),
-            url=_url("community:safeguarding-concern", concern_id=concern.pk),
+            url=_url(settings.HN_SAFEGUARDING_CONCERN_PAGE, concern_id=concern.pk),
         )
         audit_record(
             actor=None,

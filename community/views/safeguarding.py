@@ -16,15 +16,11 @@ from community.errors import DomainError
 from community.models import CrisisCategory
 from community.selectors.safeguarding import (
     crisis_phrases,
-    safeguarding_concerns_open,
     support_contacts,
     support_contacts_all,
 )
 from community.services.safeguarding import (
-    ConcernOutcome,
     crisis_explain,
-    safeguarding_concern_claim,
-    safeguarding_concern_resolve,
     safeguarding_phrase_add,
     safeguarding_phrase_remove,
     safeguarding_phrase_update,
@@ -147,46 +143,6 @@ def contact_remove(request, contact_id: int):
     return redirect("community:support-contacts")
 
 
-@login_required
-def concern_list(request):
-    _require(permissions.can_handle_safeguarding(request.user))
-    return render(request, "community/safeguarding/concerns.html", {"concerns": safeguarding_concerns_open()[:200]})
-
-
-class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(choices=ConcernOutcome.choices, label="What happened")
-    note = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Note (moderators only)"
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-@login_required
-def concern_detail(request, concern_id: int):
-    concern = permissions.access_safeguarding_concern(user=request.user, concern_id=concern_id)
-    form = ResolveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "claim":
-                safeguarding_concern_claim(actor=request.user, concern_id=concern.pk)
-                messages.success(request, "It's yours. Please check on them.")
-                return redirect("community:safeguarding-concern", concern_id=concern.pk)
-            if form.is_valid():
-                safeguarding_concern_resolve(actor=request.user, concern_id=concern.pk, **form.cleaned_data)
-                messages.success(request, "Resolved. Thank you for looking after them.")
-                return redirect("community:safeguarding-concern", concern_id=concern.pk)
-        except DomainError as error:
-            form.add_error(None, error.detail)
-    return render(
-        request,
-        "community/safeguarding/concern.html",
-        {"concern": concern, "form": form, "outcome_label": dict(ConcernOutcome.choices).get(concern.outcome, "")},
-    )
-
-
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -200,6 +156,4 @@ urlpatterns = [
     path("safeguarding/phrases/<int:phrase_id>/", phrase_change, name="safeguarding-phrase-change"),
     path("safeguarding/contacts/", contact_list, name="support-contacts"),
     path("safeguarding/contacts/<int:contact_id>/remove/", contact_remove, name="support-contact-remove"),
-    path("safeguarding/concerns/", concern_list, name="safeguarding-concerns"),
-    path("safeguarding/concerns/<int:concern_id>/", concern_detail, name="safeguarding-concern"),
 ]

@@ -237,6 +237,9 @@ HN_NEW_MEMBER_LINK_DAYS = env_int("HN_NEW_MEMBER_LINK_DAYS", 30)
 HN_REPORTS_TO_HIDE = env_int("HN_REPORTS_TO_HIDE", 3)
 HN_REPORT_DEADLINE_HOURS = env_int("HN_REPORT_DEADLINE_HOURS", 24)
 HN_SAFEGUARDING_DEADLINE_MINUTES = env_int("HN_SAFEGUARDING_DEADLINE_MINUTES", 60)
+# The page where a moderator handles a safeguarding concern (the moderation queue's). A safeguarding alert links
+# there; community names it here because it doesn't import messaging.
+HN_SAFEGUARDING_CONCERN_PAGE = "messaging:moderation-concern"
 HN_CHAT_BURST_MESSAGES = env_int("HN_CHAT_BURST_MESSAGES", 5)
 HN_CHAT_BURST_SECONDS = env_int("HN_CHAT_BURST_SECONDS", 5)
 HN_CHAT_MESSAGES_PER_MINUTE = env_int("HN_CHAT_MESSAGES_PER_MINUTE", 30)

@@ -126,14 +126,14 @@ def test_the_alert_links_to_a_concern_page_where_a_moderator_claims_and_resolves
             person=member, source="message", source_id=5, text=text, scan=crisis_scan(text=text)
         )
     alert = Notification.objects.get(user=moderator, kind="safeguarding_alert")
-    assert alert.url == f"/safeguarding/concerns/{concern.pk}/"
+    assert alert.url == f"/moderation/concerns/{concern.pk}/"
 
     client.force_login(moderator)
-    assert member.display_name in client.get("/safeguarding/concerns/").content.decode()
+    assert member.display_name in client.get("/moderation/").content.decode()
     page = client.get(alert.url).content.decode()
-    assert text in page and "Claim this concern" in page
-    client.post(alert.url, {"action": "claim"})
-    client.post(alert.url, {"outcome": "supported", "note": "Spoke to them."})
+    assert text in page and "I'll handle this" in page
+    client.post(f"{alert.url}claim/")
+    client.post(f"{alert.url}resolve/", {"outcome": "supported", "note": "Spoke to them."})
     concern.refresh_from_db()
     assert (concern.claimed_by, concern.status, concern.outcome) == (moderator, "resolved", "supported")
 
@@ -145,8 +145,8 @@ def test_members_cannot_open_a_concern_page(client, member):
         person=member, source="message", source_id=1, excerpt="i want to die", due_at=timezone.now()
     )
     client.force_login(member)
-    assert client.get(f"/safeguarding/concerns/{concern.pk}/").status_code == 403
-    assert client.get("/safeguarding/concerns/").status_code == 403
+    assert client.get(f"/moderation/concerns/{concern.pk}/").status_code == 403
+    assert client.get("/moderation/").status_code == 403
 
 
 def test_the_schema_describes_the_safeguarding_endpoints(api_as, staff):
