@@ -342,7 +342,7 @@ def can_handle_safeguarding(user: User) -> bool:
 
 def access_safeguarding_concern(*, user: User, concern_id: int) -> SafeguardingConcern:
     if not can_handle_safeguarding(user):
-        raise Forbidden("Only moderators and staff handle safeguarding concerns.", code="not_a_moderator")
+        raise Forbidden("Only moderators and staff handle safeguarding concerns.", code="moderators_only")
     concern = SafeguardingConcern.objects.filter(pk=concern_id).first() if isinstance(concern_id, int) else None
     if concern is None:
         raise NotFound("We couldn't find that safeguarding concern.", code="concern_not_found")

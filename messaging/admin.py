@@ -4,7 +4,19 @@
 from django.contrib import admin
 
 from community.admin_base import ReadOnlyAdmin, ReadOnlyInline, service_action
-from messaging.models import Message, MessageEdit, Reaction, ReadMarker, Room
+from messaging.models import (
+    Message,
+    MessageEdit,
+    ModerationCase,
+    ModeratorNote,
+    Reaction,
+    ReadMarker,
+    Report,
+    Room,
+    Sanction,
+    StaffedHours,
+    WordListEntry,
+)
 from messaging.services.moderation.actions import message_hide, message_restore
 
 
@@ -62,3 +74,53 @@ class MessageEditAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["previous_body"]
     list_select_related = ["message", "edited_by"]
+
+
+# --- moderation (read-only: every change goes through the moderation pages and API, audited) -------------------------
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ["reporter", "reason", "note", "matched", "created_at", "reporter_told_at"]
+
+
+@admin.register(ModerationCase)
+class ModerationCaseAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "subject", "status", "is_safeguarding", "claimed_by", "outcome", "created_at"]
+    list_filter = ["status", "kind", "is_safeguarding", "outcome"]
+    list_select_related = ["subject", "claimed_by"]
+    inlines = [ReportInline]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "case", "reporter", "reason", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["case", "reporter"]
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "user", "kind", "room", "group", "starts_at", "ends_at", "lifted_at", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["user__display_name"]
+    list_select_related = ["user", "room", "group", "created_by"]
+
+
+@admin.register(ModeratorNote)
+class ModeratorNoteAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "author", "case", "created_at"]
+    list_select_related = ["subject", "author"]
+
+
+@admin.register(WordListEntry)
+class WordListEntryAdmin(ReadOnlyAdmin):
+    list_display = ["phrase", "action", "note", "created_by", "updated_at"]
+    list_filter = ["action"]
+    search_fields = ["phrase"]
+
+
+@admin.register(StaffedHours)
+class StaffedHoursAdmin(ReadOnlyAdmin):
+    list_display = ["room", "weekday", "opens_at", "closes_at"]
+    list_select_related = ["room"]

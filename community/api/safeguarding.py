@@ -33,13 +33,13 @@ from community.services.safeguarding import (
 
 TAGS = ["safeguarding"]
 NOT_LOGGED_IN = OpenApiResponse(description="Not logged in (code `not_authenticated`).")
-MODERATORS_ONLY = OpenApiResponse(description="Moderators and staff only (code `not_a_moderator`).")
+MODERATORS_ONLY = OpenApiResponse(description="Moderators and staff only (code `moderators_only`).")
 STAFF_ONLY = OpenApiResponse(description="Staff only (code `not_staff`).")
 
 
 def _moderators_only(request) -> None:
     if not permissions.can_edit_crisis_phrases(request.user):
-        raise Forbidden("Only moderators and staff can do that.", code="not_a_moderator")
+        raise Forbidden("Only moderators and staff can do that.", code="moderators_only")
 
 
 def _staff_only(request) -> None:

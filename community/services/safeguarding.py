@@ -314,7 +314,7 @@ def safeguarding_concern_resolve(*, actor: User, concern_id: int, outcome: str, 
 
 def _require_phrase_editor(actor: User) -> None:
     if not permissions.can_edit_crisis_phrases(actor):
-        raise Forbidden("Only moderators and staff can change the crisis phrase list.", code="not_a_moderator")
+        raise Forbidden("Only moderators and staff can change the crisis phrase list.", code="moderators_only")
 
 
 def _clean_phrase(phrase: str, category: str) -> tuple[str, str]:

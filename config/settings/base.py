@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "category": name each one.
+    "ENUM_NAME_OVERRIDES": {
+        "EventCategoryEnum": "events.models.EventCategory",
+        "CrisisCategoryEnum": "community.models_safety.CrisisCategory",
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------------
