@@ -319,3 +319,45 @@ def test_older_messages_load_when_asked(open_as, make_user, group, add_member):
     expect(page.locator(".chat-message")).to_have_count(60)
     expect(page.locator(".chat-message").first).to_contain_text("Old news 00")
     expect(page.get_by_role("button", name="Show older messages")).to_be_hidden()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reported_message_hidden_from_the_queue_leaves_the_other_members_open_chat(
+    open_as, robin_and_kai, make_user, group, add_member, axe_check
+):
+    """The issue's journey: Robin reports Kai's message; a moderator opens the queue, hides it; Sam's chat, open all
+    along, no longer shows the words (it says it was removed by a moderator)."""
+    from community.models import SiteRole
+    from messaging.services.messages import message_send
+
+    robin, kai, room = robin_and_kai
+    sam = make_user(display_name="Sam")
+    add_member(group, sam)
+    moderator = make_user(display_name="Mo", role=SiteRole.MODERATOR)
+    message_send(actor=kai, room_id=room.pk, body="Nobody likes you Robin", client_id="k-1")
+    room_url = f"/chat/{room.pk}/"
+
+    sam_page = open_as(sam)
+    sam_page.goto(room_url)
+    expect(sam_page.locator("#chat")).to_have_attribute("data-connection", "live")
+    expect(_messages(sam_page, "Nobody likes you Robin")).to_have_count(1)
+
+    robin_page = open_as(robin)
+    robin_page.goto(room_url)
+    robin_page.get_by_label("More options for Kai's message").click()
+    robin_page.get_by_role("link", name="Report this message").click()
+    robin_page.get_by_label("Bullying or harassment").check()
+    robin_page.get_by_role("button", name="Send the report").click()
+    expect(robin_page.get_by_role("heading", level=1)).to_have_text("Thanks for telling us")
+
+    moderator_page = open_as(moderator)
+    moderator_page.goto("/moderation/")
+    axe_check(moderator_page)
+    moderator_page.get_by_role("link", name="A reported message").click()
+    expect(moderator_page.get_by_text("Nobody likes you Robin").first).to_be_visible()
+    axe_check(moderator_page)
+    moderator_page.get_by_label("Why (kept in the audit log)").fill("Unkind to another member")
+    moderator_page.get_by_role("button", name="Hide it from everyone").click()
+
+    expect(_messages(sam_page, "Nobody likes you Robin")).to_have_count(0)
+    expect(sam_page.locator(".chat-message", has_text="Removed by a moderator")).to_have_count(1)
