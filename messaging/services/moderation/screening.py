@@ -82,7 +82,8 @@ def message_screen(*, actor: User, room: Room, text: str, has_image: bool = Fals
 
 def _new_member_hold(*, actor: User, text: str) -> str:
     limit = new_member_held_messages()
-    if limit > 0 and Message.objects.filter(author=actor, is_held=False).count() < limit:
+    # Counting stops at `limit`: an established member's message costs the same whatever their history.
+    if limit > 0 and Message.objects.filter(author=actor, is_held=False).values("pk")[:limit].count() < limit:
         return ReportReason.NEW_MEMBER
     days = new_member_link_days()
     if days > 0 and LINK.search(text or "") and actor.date_joined > timezone.now() - timedelta(days=days):
