@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from community import admin_safeguarding  # noqa: F401 - registers the safeguarding tables
+from community import (
+    admin_safeguarding,  # noqa: F401 - registers the safeguarding tables
+    admin_wellbeing,  # noqa: F401 - registers the wellbeing tables (who and when only)
+)
 from community.admin_base import ReadOnlyAdmin, ReadOnlyInline, service_action
 from community.models import (
     AuditEntry,

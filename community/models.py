@@ -372,3 +372,4 @@ class Tie(models.Model):
 
 
 from community.models_safety import *  # noqa: E402,F401,F403
+from community.models_wellbeing import *  # noqa: E402,F401,F403
