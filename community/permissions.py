@@ -375,3 +375,32 @@ def can_take_duty(user: User) -> bool:
 def require_can_take_duty(user: User) -> None:
     if not can_take_duty(user):
         raise Forbidden("Only moderators and staff go on duty.", code="moderators_only")
+
+
+# --- programme figures (issue 6) --------------------------------------------------------------------------------------
+
+
+def can_see_programme_figures(user: User) -> bool:
+    """Staff and evaluators see the programme's figures: aggregates only, disclosure-controlled, never a name or one
+    person's record. Moderators and members don't."""
+    return bool(user.is_authenticated and user.is_active and user.site_role in (SiteRole.STAFF, SiteRole.EVALUATOR))
+
+
+def require_programme_figures(user: User) -> None:
+    if not can_see_programme_figures(user):
+        raise Forbidden("Only staff and evaluators can see the programme's figures.", code="programme_figures_only")
+
+
+def can_see_group_figures(user: User, group: Group) -> bool:
+    """A group's own figures (attendance, returning members, pulse averages; aggregates only): its peer leaders,
+    staff and evaluators."""
+    return can_see_programme_figures(user) or is_group_leader(user, group)
+
+
+def access_group_figures(*, user: User, slug: str) -> Group:
+    group = access_group(user=user, slug=slug)
+    if not can_see_group_figures(user, group):
+        raise Forbidden(
+            "Only this group's peer leaders, staff and evaluators can see its figures.", code="group_figures_only"
+        )
+    return group
