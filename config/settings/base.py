@@ -228,6 +228,11 @@ HN_AVATAR_SIZE = env_int("HN_AVATAR_SIZE", 512)
 HN_LOGIN_ATTEMPTS_PER_15_MIN = env_int("HN_LOGIN_ATTEMPTS_PER_15_MIN", 10)
 HN_CODE_ATTEMPTS_PER_15_MIN = env_int("HN_CODE_ATTEMPTS_PER_15_MIN", 20)
 
+# Wellbeing (docs/metrics.md): individual SWEMWBS metric change treated as meaningful (Shah et al. 2018: 1-3 points;
+# 3 is the conservative choice), and the fewest days between two gentle check-in invitations.
+HN_SWEMWBS_MEANINGFUL_CHANGE = env_int("HN_SWEMWBS_MEANINGFUL_CHANGE", 3)
+HN_CHECKIN_INVITE_DAYS = env_int("HN_CHECKIN_INVITE_DAYS", 28)
+
 # Events
 HN_CHECK_IN_OPENS_MINUTES_BEFORE = env_int("HN_CHECK_IN_OPENS_MINUTES_BEFORE", 60)
 HN_ATTENDANCE_EDIT_DAYS = env_int("HN_ATTENDANCE_EDIT_DAYS", 7)
