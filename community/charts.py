@@ -121,7 +121,7 @@ def _ticks(low: float, high: float) -> list[float]:
         ticks.append(round(value, 6))
         value += step
     if not ticks or ticks[0] - low > 1e-9:
-        ticks.insert(0, low)
+        ticks = [low, *(tick for tick in ticks if tick - low >= step / 2)]
     if high - ticks[-1] > step / 2:
         ticks.append(high)
     return ticks
@@ -213,7 +213,7 @@ def _x_positions(xs: list[XValue], left: float, right: float) -> dict[XValue, fl
         return {}
     if len(xs) == 1:
         return {xs[0]: (left + right) / 2}
-    pad = 18
+    pad = 42  # half a date label, so the first and last labels stay inside the picture
     span_px = right - left - 2 * pad
     if all(isinstance(x, date) for x in xs):
         ordinals = [(x.date() if isinstance(x, datetime) else x).toordinal() for x in xs]
