@@ -404,3 +404,52 @@ def access_group_figures(*, user: User, slug: str) -> Group:
             "Only this group's peer leaders, staff and evaluators can see its figures.", code="group_figures_only"
         )
     return group
+
+
+# --- my positive destination and my dashboard (issue 6) ---------------------------------------------------------------
+
+
+def can_keep_destination(user: User) -> bool:
+    """Your own destination areas, goals, steps and current activity: anyone signed in, about themselves only.
+    Evaluators never (they only ever see aggregates)."""
+    return bool(user.is_authenticated and user.is_active and user.site_role != SiteRole.EVALUATOR)
+
+
+def require_keep_destination(user: User) -> None:
+    if not can_keep_destination(user):
+        raise Forbidden("Your positive destination is yours to keep; evaluators only see totals.", code="members_only")
+
+
+def can_see_own_dashboard(user: User) -> bool:
+    """My dashboard shows only the person looking at it, their own record: nobody can open anyone else's (there is no
+    way to name another person), and evaluators have no personal dashboard."""
+    return can_keep_destination(user)
+
+
+def require_own_dashboard(user: User) -> None:
+    if not can_see_own_dashboard(user):
+        raise Forbidden("My dashboard is for members, about themselves.", code="members_only")
+
+
+def access_own_goal(*, user: User, goal_id: int, lock: bool = False):
+    """One of your own goals; anyone else's (or none) is simply not found."""
+    from community.models_wellbeing import Goal
+
+    require_keep_destination(user)
+    rows = Goal.objects.filter(pk=goal_id, user=user)
+    goal = (rows.select_for_update() if lock else rows).first()
+    if goal is None:
+        raise NotFound("We couldn't find that goal.", code="goal_not_found")
+    return goal
+
+
+def access_own_goal_step(*, user: User, goal_id: int, step_id: int, lock: bool = False):
+    """A step of one of your own goals; anyone else's (or none) is simply not found."""
+    from community.models_wellbeing import GoalStep
+
+    require_keep_destination(user)
+    rows = GoalStep.objects.filter(pk=step_id, goal_id=goal_id, goal__user=user)
+    step = (rows.select_for_update() if lock else rows).first()
+    if step is None:
+        raise NotFound("We couldn't find that step.", code="step_not_found")
+    return step
