@@ -48,3 +48,4 @@ register_kind(
     "safeguarding_support", "Support contacts, when things might be hard", email_by_default=True, safety_critical=True
 )
 register_kind("safeguarding_alert", "Safeguarding alerts (moderators)", email_by_default=True, safety_critical=True)
+register_kind("wellbeing_invitation", "A gentle invitation to a wellbeing check-in")

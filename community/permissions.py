@@ -406,6 +406,37 @@ def access_group_figures(*, user: User, slug: str) -> Group:
     return group
 
 
+# --- wellbeing check-ins, consent and invitations (issue 6) -----------------------------------------------------------
+
+
+def can_record_wellbeing(user: User) -> bool:
+    """Anyone signed in records their own check-ins, consent and invitation choice; evaluators never do (they only
+    ever see aggregates)."""
+    return bool(user.is_authenticated and user.is_active and user.site_role != SiteRole.EVALUATOR)
+
+
+def require_record_wellbeing(user: User) -> None:
+    if not can_record_wellbeing(user):
+        raise Forbidden("Wellbeing check-ins are for members, about themselves.", code="wellbeing_members_only")
+
+
+def can_be_invited_to_check_in(user: User) -> bool:
+    """The gentle invitation goes to members only: never to staff, moderators or evaluators."""
+    return bool(user.is_active and user.site_role == SiteRole.MEMBER)
+
+
+def access_own_checkin(*, user: User, checkin_id: int, lock: bool = False):
+    """One of your own check-ins; anyone else's (or none) is simply not found."""
+    from community.models_wellbeing import WellbeingCheckIn
+
+    require_record_wellbeing(user)
+    rows = WellbeingCheckIn.objects.filter(pk=checkin_id, user=user)
+    checkin = (rows.select_for_update() if lock else rows).first()
+    if checkin is None:
+        raise NotFound("We couldn't find that check-in.", code="checkin_not_found")
+    return checkin
+
+
 # --- my positive destination and my dashboard (issue 6) ---------------------------------------------------------------
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from community.services.notifications import notification_email_send
+from community.services.wellbeing import checkin_invitations_send
 
 
 @db_task()
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification, unless it has already been sent or is no longer wanted."""
     return notification_email_send(notification_id=notification_id)
+
+
+@db_periodic_task(crontab(hour="10", minute="30"))
+def send_checkin_invitations() -> int:
+    """Daily, mid-morning: the gentle wellbeing check-in invitation to members who are due one (at most every
+    HN_CHECKIN_INVITE_DAYS, never if they switched it off or checked in recently)."""
+    return checkin_invitations_send()

@@ -9,6 +9,7 @@ from community.views import (
     personal_controls,
     profiles,
     safeguarding,
+    wellbeing,
 )
 
 app_name = "community"
@@ -22,4 +23,5 @@ urlpatterns = [
     *invitations.urlpatterns,
     *notifications.urlpatterns,
     *safeguarding.urlpatterns,
+    *wellbeing.urlpatterns,
 ]
