@@ -232,6 +232,9 @@ HN_CODE_ATTEMPTS_PER_15_MIN = env_int("HN_CODE_ATTEMPTS_PER_15_MIN", 20)
 # 3 is the conservative choice), and the fewest days between two gentle check-in invitations.
 HN_SWEMWBS_MEANINGFUL_CHANGE = env_int("HN_SWEMWBS_MEANINGFUL_CHANGE", 3)
 HN_CHECKIN_INVITE_DAYS = env_int("HN_CHECKIN_INVITE_DAYS", 28)
+# Disclosure control (shared/reference/README.md): counts below this are shown as "c" outside the personal view, and
+# means need this many people. Never below 5 (community.metrics.disclosure raises a lower value to 5).
+HN_DISCLOSURE_THRESHOLD = env_int("HN_DISCLOSURE_THRESHOLD", 10)
 
 # Events
 HN_CHECK_IN_OPENS_MINUTES_BEFORE = env_int("HN_CHECK_IN_OPENS_MINUTES_BEFORE", 60)
