@@ -1,6 +1,15 @@
 """/api/v1/ for community. Each area's module lists its own patterns."""
 
-from community.api import accounts, groups, invitations, notifications, personal_controls, profiles, safeguarding
+from community.api import (
+    accounts,
+    groups,
+    invitations,
+    notifications,
+    personal_controls,
+    profiles,
+    safeguarding,
+    wellbeing,
+)
 
 urlpatterns = [
     *accounts.urlpatterns,
@@ -10,4 +19,5 @@ urlpatterns = [
     *invitations.urlpatterns,
     *notifications.urlpatterns,
     *safeguarding.urlpatterns,
+    *wellbeing.urlpatterns,
 ]

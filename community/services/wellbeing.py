@@ -81,7 +81,7 @@ def clean_answers(answers: dict) -> dict:
         value = answers.get(key)
         if isinstance(allowed, frozenset):
             value = "" if value is None else value
-            if value != "" and value not in allowed:
+            if value != "" and not (isinstance(value, str) and value in allowed):
                 raise InvalidInput(
                     "The answer to how often you feel lonely should be one of the choices, or left empty.",
                     code="answer_out_of_range",
