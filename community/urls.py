@@ -2,6 +2,8 @@
 
 from community.views import (
     accounts,
+    dashboard,
+    destinations,
     groups,
     home,
     invitations,
@@ -24,4 +26,6 @@ urlpatterns = [
     *notifications.urlpatterns,
     *safeguarding.urlpatterns,
     *wellbeing.urlpatterns,
+    *destinations.urlpatterns,
+    *dashboard.urlpatterns,
 ]
