@@ -148,3 +148,15 @@ def test_meaningful_change_is_a_setting_defaulting_to_3(settings):
     assert scoring.meaningful_change_threshold() == Decimal(3)
     settings.HN_SWEMWBS_MEANINGFUL_CHANGE = 2
     assert scoring.meaningful_change_threshold() == Decimal(2)
+
+
+def test_the_worked_examples_in_docs_metrics_hold():
+    often, some, rarely = 4, 3, 2
+    assert scoring.swemwbs_score([often] * 7) == (28, Decimal("25.03"))
+    assert scoring.swemwbs_score([often] * 3 + [some] * 3 + [rarely]) == (23, Decimal("20.73"))
+    assert (scoring.ons_band("happiness", 4), scoring.ons_band("happiness", 5)) == ("low", "medium")
+    assert (scoring.ons_band("anxiety", 5), scoring.ons_band("anxiety", 6)) == ("medium", "high")
+    assert scoring.ucla_total([1, 2, 3]) == 6
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for figure in ("25.03", "20.73", "1 + 2 + 3 = 6"):
+        assert figure in docs
