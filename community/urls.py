@@ -10,6 +10,7 @@ from community.views import (
     notifications,
     personal_controls,
     profiles,
+    programme,
     safeguarding,
     wellbeing,
 )
@@ -25,6 +26,7 @@ urlpatterns = [
     *invitations.urlpatterns,
     *notifications.urlpatterns,
     *safeguarding.urlpatterns,
+    *programme.urlpatterns,
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
