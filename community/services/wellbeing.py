@@ -229,7 +229,7 @@ def checkin_invitations_send(*, now: datetime | None = None) -> int:
                 url=url,
             )
             sent += len(invited)
-            if len(batch) < INVITATION_BATCH:
+            if len(batch) < INVITATION_BATCH or not invited:  # nothing changed: stop rather than loop
                 return sent
 
 

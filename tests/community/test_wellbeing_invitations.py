@@ -99,3 +99,13 @@ def test_the_daily_task_calls_the_service(joined_long_ago, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     assert send_checkin_invitations.call_local() == 1
     assert send_checkin_invitations.call_local() == 0
+
+
+def test_many_members_are_invited_in_batches_each_exactly_once(joined_long_ago, monkeypatch):
+    from community.services import wellbeing
+
+    monkeypatch.setattr(wellbeing, "INVITATION_BATCH", 2)
+    people = [joined_long_ago() for _ in range(5)]
+    assert checkin_invitations_send(now=NOW) == 5
+    assert checkin_invitations_send(now=NOW) == 0
+    assert all(_invitations(person).count() == 1 for person in people)
