@@ -2,11 +2,14 @@
 
 from community.api import (
     accounts,
+    dashboard,
+    destinations,
     groups,
     invitations,
     notifications,
     personal_controls,
     profiles,
+    programme,
     safeguarding,
     wellbeing,
 )
@@ -19,5 +22,8 @@ urlpatterns = [
     *invitations.urlpatterns,
     *notifications.urlpatterns,
     *safeguarding.urlpatterns,
+    *programme.urlpatterns,
     *wellbeing.urlpatterns,
+    *destinations.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -178,10 +178,8 @@ def _attendance(filters: ProgrammeFilters) -> FigureTable:
     grid: dict[str, dict[str, int]] = {}
     for row in found:
         grid.setdefault(month_label(row.month), {})[row.category] = row.attendances
-    table = suppress_table(rows=grid, columns=categories)
-    published = table.as_rows(corner="Month", total_label="All")
     columns = [Column("Month", LABEL), *(Column(category_label(key)) for key in categories), Column("All")]
-    rows = published[1:]
+    rows = suppress_table(rows=grid, columns=categories).as_rows(total_label="All")[1:] if grid else []
     return FigureTable(
         key="attendance",
         title="Attendance by month and kind of event",
