@@ -66,3 +66,26 @@ def test_invitations_switch_off_and_on(api_as, member):
     assert off["invitations_on"] is False
     unchanged = client.patch("/api/v1/me/wellbeing-settings/", {}, format="json").json()
     assert unchanged["invitations_on"] is False
+
+
+def test_listing_check_ins_takes_the_same_queries_however_many_there_are(api_as, member, client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from community.services import wellbeing
+
+    monkeypatch.setattr(wellbeing, "CHECKINS_PER_DAY", 100)
+    client.force_login(member)
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as api:
+            assert api_as(member).get(CHECKINS).status_code == 200
+        with CaptureQueriesContext(connection) as page:
+            assert client.get("/me/wellbeing/check-ins/").status_code == 200
+        return len(api), len(page)
+
+    checkin_record(actor=member, answers={"ons_happiness": 3})
+    few = counts()
+    for value in range(8):
+        checkin_record(actor=member, answers={"ons_happiness": value, "ucla_isolated": 2})
+    assert counts() == few
