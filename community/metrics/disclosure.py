@@ -168,7 +168,8 @@ def suppression_pattern(grid: list[list[int]], *, threshold: int) -> set[tuple[i
         if lonely is not None:
             candidates = [cell for cell in lonely if cell not in hidden]
             if candidates:
-                hidden.add(min(candidates, key=preference))
+                # Prefer a cell whose other line also has exactly one hidden value: it protects both.
+                hidden.add(min(candidates, key=lambda cell: _lonely_preference(cell, lonely, hidden, grid)))
                 continue
         exposed = next((cell for cell in sorted(hidden) if not is_protected(cell, hidden, grid)), None)
         if exposed is None:
@@ -177,6 +178,17 @@ def suppression_pattern(grid: list[list[int]], *, threshold: int) -> set[tuple[i
         if not candidates:
             candidates = [cell for cell in all_cells if cell not in hidden]
         hidden.add(min(candidates, key=preference))
+
+
+def _lonely_preference(cell, line, hidden, grid):
+    last_i, last_j = len(grid) - 1, len(grid[0]) - 1
+    if line[0][0] == line[-1][0]:  # a row: the other line is the cell's column
+        other = [(a, cell[1]) for a in range(last_i + 1)]
+    else:
+        other = [(cell[0], b) for b in range(last_j + 1)]
+    completes = sum(c in hidden for c in other) == 1
+    is_total = cell[0] == last_i or cell[1] == last_j
+    return (is_total, not completes, grid[cell[0]][cell[1]], cell)
 
 
 def _line_with_one_hidden(hidden, n_i: int, n_j: int) -> list[tuple[int, int]] | None:
