@@ -5,12 +5,13 @@ Services link to /events/<id>/ and /events/<id>/organise/, and the check-in QR c
 
 from django.urls import path
 
-from events.views import browse, checkin, manage, organise
+from events.views import browse, checkin, group_figures, manage, organise
 
 urlpatterns = [
     path("events/", browse.event_list, name="event-list"),
     path("me/events/", browse.my_events, name="my-events"),
     path("groups/<slug:slug>/events/new/", manage.event_create_view, name="event-create"),
+    path("groups/<slug:slug>/figures/", group_figures.group_figures_page, name="group-figures"),
     path("events/<int:event_id>/", browse.event_detail, name="event-detail"),
     path("events/<int:event_id>/rsvp/", browse.event_rsvp, name="event-rsvp"),
     path("events/<int:event_id>/rsvp/cancel/", browse.event_rsvp_cancel, name="event-rsvp-cancel"),

@@ -144,6 +144,7 @@ def group_detail(request, slug: str):
             "can_join": permissions.can_join_groups(user),
             "can_edit": permissions.can_edit_group(user, group),
             "can_manage": permissions.can_see_join_requests(user, group),
+            "can_see_figures": permissions.can_see_group_figures(user, group),
         },
     )
 

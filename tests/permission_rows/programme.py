@@ -15,4 +15,6 @@ ROWS = [
      lambda w: "/api/v1/programme/tables/attendance/", None, PROGRAMME),
     ("programme-table-csv", "GET", "api/v1/programme/tables/<slug:key>/csv/",
      lambda w: "/api/v1/programme/tables/attendance/csv/", None, PROGRAMME),
+    ("group-figures", "GET", "api/v1/groups/<slug:slug>/figures/", lambda w: "/api/v1/groups/art-club/figures/", None,
+     GROUP_FIGURES),
 ]  # fmt: skip
