@@ -16,6 +16,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
+from typing import Protocol
 
 from community import scoring
 from community.errors import NotFound
@@ -155,11 +157,78 @@ def _scope(filters: ProgrammeFilters) -> dict:
     }
 
 
+# --- raw figures (from community.metrics), computed only when a table asks -----------------------------------------
+
+
+class ProgrammeRaw(Protocol):
+    monthly_active: list[connections.MonthlyActive]
+    attendance: list[connections.CategoryMonth]
+    cohorts: list[connections.CohortRetention]
+    repeat_ties: connections.RepeatTieShare
+    density: connections.DensityChange  # the period before, and this one
+    paired: wellbeing.PairedChange
+    ons: list[wellbeing.BandDistribution]
+    loneliness: wellbeing.LonelinessFigures
+    destinations: wellbeing.DestinationShares
+
+
+Builder = Callable[[ProgrammeRaw, bool], "FigureTable"]
+
+
+class MetricsRaw:
+    """The raw figures for `filters` from community.metrics, each computed the first time it is read."""
+
+    def __init__(self, filters: ProgrammeFilters):
+        self.scope = _scope(filters)
+
+    @cached_property
+    def monthly_active(self):
+        return connections.monthly_active_members(**self.scope)
+
+    @cached_property
+    def attendance(self):
+        return connections.attendance_by_category_month(**self.scope)
+
+    @cached_property
+    def cohorts(self):
+        return connections.retention_by_cohort(**self.scope)
+
+    @cached_property
+    def repeat_ties(self):
+        return connections.repeat_tie_share(**self.scope)
+
+    @cached_property
+    def density(self):
+        start, end = self.scope["start"], self.scope["end"]
+        return connections.network_density_change(
+            before=(start - (end - start), start),
+            after=(start, end),
+            group=self.scope["group"],
+            category=self.scope["category"],
+        )
+
+    @cached_property
+    def paired(self):
+        return wellbeing.paired_swemwbs_change(**self.scope)
+
+    @cached_property
+    def ons(self):
+        return wellbeing.ons_band_distributions(**self.scope)
+
+    @cached_property
+    def loneliness(self):
+        return wellbeing.loneliness_figures(**self.scope)
+
+    @cached_property
+    def destinations(self):
+        return wellbeing.destination_shares(**self.scope)
+
+
 # --- connection tables ------------------------------------------------------------------------------------------------
 
 
-def _active_members(filters: ProgrammeFilters) -> FigureTable:
-    months = connections.monthly_active_members(**_scope(filters))
+def _active_members(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    months = raw.monthly_active
     rows = [[month_label(row.month), suppress_count(row.members)] for row in months]
     return FigureTable(
         key="active-members",
@@ -168,12 +237,12 @@ def _active_members(filters: ProgrammeFilters) -> FigureTable:
         "counts in both, so the months don't add up to the people in the whole period.",
         columns=[Column("Month", LABEL), Column("Active members")],
         rows=rows,
-        chart=_bars("Active members by month", rows, "Active members"),
+        chart=_bars("Active members by month", rows, "Active members") if charts else None,
     )
 
 
-def _attendance(filters: ProgrammeFilters) -> FigureTable:
-    found = connections.attendance_by_category_month(**_scope(filters))
+def _attendance(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    found = raw.attendance
     categories = sorted({row.category for row in found})
     grid: dict[str, dict[str, int]] = {}
     for row in found:
@@ -187,12 +256,12 @@ def _attendance(filters: ProgrammeFilters) -> FigureTable:
         "small number, or could be worked out from the totals, show c.",
         columns=columns,
         rows=rows,
-        chart=_bars("Attendance by month", [[row[0], row[-1]] for row in rows[:-1]], "Attendances"),
+        chart=_bars("Attendance by month", [[row[0], row[-1]] for row in rows[:-1]], "Attendances") if charts else None,
     )
 
 
-def _retention(filters: ProgrammeFilters) -> FigureTable:
-    cohorts = connections.retention_by_cohort(**_scope(filters))
+def _retention(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    cohorts = raw.cohorts
     columns = [
         Column("First came", LABEL),
         Column("People"),
@@ -222,7 +291,7 @@ def _retention(filters: ProgrammeFilters) -> FigureTable:
         "who came to an event again that many months later. A dash means that month hasn't happened yet.",
         columns=columns,
         rows=rows,
-        chart=_retention_chart(rows),
+        chart=_retention_chart(rows) if charts else None,
     )
 
 
@@ -233,14 +302,8 @@ def _maybe_count(value: int | None, members: int) -> object:
     return SUPPRESSED if min(value, members - value) < disclosure_threshold() else value
 
 
-def _connections(filters: ProgrammeFilters) -> FigureTable:
-    scope = _scope(filters)
-    length = scope["end"] - scope["start"]
-    before = (scope["start"] - length, scope["start"])
-    repeat = connections.repeat_tie_share(**scope)
-    change = connections.network_density_change(
-        before=before, after=(scope["start"], scope["end"]), group=scope["group"], category=scope["category"]
-    )
+def _connections(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    repeat, change = raw.repeat_ties, raw.density
     now, earlier = change.after, change.before
     rows = [
         ["Active members in the period", suppress_count(repeat.active_members)],
@@ -290,8 +353,8 @@ DESTINATION_LABELS = {"EET": "In education, employment or training", "NEET": "No
                       "training", "UNKNOWN": "Not known"}  # fmt: skip
 
 
-def _wellbeing_change(filters: ProgrammeFilters) -> FigureTable:
-    paired = wellbeing.paired_swemwbs_change(**_scope(filters))
+def _wellbeing_change(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    paired = raw.paired
     threshold = disclosure_threshold()
     enough = paired.n >= threshold
     rows = [
@@ -334,9 +397,9 @@ def _distribution(table: SuppressedTable, labels: dict[str, str] | None = None) 
 DISTRIBUTION_COLUMNS = [Column("Answer", LABEL), Column("People"), Column("Share", PERCENT)]
 
 
-def _ons_builder(question: str) -> Callable[[ProgrammeFilters], FigureTable]:
-    def build(filters: ProgrammeFilters) -> FigureTable:
-        found = wellbeing.ons_band_distribution(question=question, **_scope(filters))
+def _ons_builder(question: str) -> Builder:
+    def build(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+        found = next(one for one in raw.ons if one.question == question)
         details = scoring.ons_questions_by_key()[question]
         labels = {label: f"{label.capitalize()} ({low} to {high})" for label, low, high in details["bands"]}
         rows = _distribution(suppress_counts(found.counts), labels)
@@ -351,14 +414,14 @@ def _ons_builder(question: str) -> Callable[[ProgrammeFilters], FigureTable]:
             ),  # fmt: skip
             columns=DISTRIBUTION_COLUMNS,
             rows=rows,
-            chart=_bars(f"{title}: people in each band", rows[:-1], "People"),
+            chart=_bars(f"{title}: people in each band", rows[:-1], "People") if charts else None,
         )
 
     return build
 
 
-def _loneliness(filters: ProgrammeFilters) -> FigureTable:
-    found = wellbeing.loneliness_figures(**_scope(filters))
+def _loneliness(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    found = raw.loneliness
     counts = {str(total): n for total, n in found.ucla_counts.items()}
     rows = _distribution(suppress_counts(counts), {key: f"Score {key}" for key in counts})
     mean = found.ucla_mean if found.ucla_n >= disclosure_threshold() else SUPPRESSED
@@ -369,13 +432,13 @@ def _loneliness(filters: ProgrammeFilters) -> FigureTable:
         "cut-off: we show how the scores spread out.",
         columns=DISTRIBUTION_COLUMNS,
         rows=rows,
-        chart=_bars("Loneliness scores: people at each score", rows[:-1], "People"),
+        chart=_bars("Loneliness scores: people at each score", rows[:-1], "People") if charts else None,
         notes=[f"Average score: {display(mean, NUMBER)}."],
     )
 
 
-def _loneliness_direct(filters: ProgrammeFilters) -> FigureTable:
-    found = wellbeing.loneliness_figures(**_scope(filters))
+def _loneliness_direct(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    found = raw.loneliness
     labels = {choice.value: choice.label for choice in LonelinessDirect}
     rows = _distribution(suppress_counts(dict(found.direct_counts)), labels)
     return FigureTable(
@@ -385,12 +448,12 @@ def _loneliness_direct(filters: ProgrammeFilters) -> FigureTable:
         "answering often or always.",
         columns=DISTRIBUTION_COLUMNS,
         rows=rows,
-        chart=_bars("How often people feel lonely", rows[:-1], "People"),
+        chart=_bars("How often people feel lonely", rows[:-1], "People") if charts else None,
     )
 
 
-def _destinations(filters: ProgrammeFilters) -> FigureTable:
-    found = wellbeing.destination_shares(**_scope(filters))
+def _destinations(raw: ProgrammeRaw, charts: bool) -> FigureTable:
+    found = raw.destinations
     rows = _distribution(suppress_counts(found.counts), DESTINATION_LABELS)
     return FigureTable(
         key="destinations",
@@ -399,7 +462,7 @@ def _destinations(filters: ProgrammeFilters) -> FigureTable:
         "the Department for Education groups care leavers' activities. Not known includes people who haven't said.",
         columns=DISTRIBUTION_COLUMNS,
         rows=rows,
-        chart=_bars("What people are doing now", rows[:-1], "People"),
+        chart=_bars("What people are doing now", rows[:-1], "People") if charts else None,
     )
 
 
@@ -438,7 +501,7 @@ def _retention_chart(rows: list[list[object]]):
 
 # --- putting it together ----------------------------------------------------------------------------------------------
 
-BUILDERS: dict[str, Callable[[ProgrammeFilters], FigureTable]] = {
+BUILDERS: dict[str, Builder] = {
     "active-members": _active_members,
     "attendance": _attendance,
     "retention": _retention,
@@ -452,21 +515,27 @@ BUILDERS: dict[str, Callable[[ProgrammeFilters], FigureTable]] = {
 TABLE_KEYS = tuple(BUILDERS)
 
 
-def programme_table(*, filters: ProgrammeFilters, key: str) -> FigureTable:
+def programme_table(*, filters: ProgrammeFilters, key: str, charts: bool = False) -> FigureTable:
+    """One table, computing only the figures it needs (for a CSV download)."""
     builder = BUILDERS.get(key)
     if builder is None:
         raise NotFound("There's no table with that name.", code="table_not_found")
-    return builder(filters)
+    return builder(MetricsRaw(filters), charts)
 
 
-def programme_figures(*, filters: ProgrammeFilters) -> ProgrammeFigures:
-    scope = _scope(filters)
-    active = connections.active_member_count(**scope)
+def programme_figures(*, filters: ProgrammeFilters, charts: bool = False) -> ProgrammeFigures:
+    """Every table; with `charts`, each drawn as SVG too (the page; the API and CSV don't need them)."""
+    return publish_figures(filters=filters, raw=MetricsRaw(filters), charts=charts)
+
+
+def publish_figures(*, filters: ProgrammeFilters, raw: ProgrammeRaw, charts: bool = False) -> ProgrammeFigures:
+    """Disclosure-controlled tables from raw figures. The benchmark's references compute the raw figures their own
+    way and publish them through here, so all three publish the same cells."""
     return ProgrammeFigures(
         filters=filters,
         threshold=disclosure_threshold(),
-        headline=[("Active members", suppress_count(active))],
-        tables=[builder(filters) for builder in BUILDERS.values()],
+        headline=[("Active members", suppress_count(raw.repeat_ties.active_members))],
+        tables=[builder(raw, charts) for builder in BUILDERS.values()],
     )
 
 

@@ -27,7 +27,7 @@ def programme_dashboard(request):
     except InvalidInput as error:
         problem = error.detail
         filters = programme_filters_from(params={})
-    figures = programme_figures(filters=filters)
+    figures = programme_figures(filters=filters, charts=True)
     query = urlencode(filters.query())
     first, last = default_period()
     return render(
