@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from community.models import Group, ParticipationEntry
@@ -55,9 +56,16 @@ def consenting_ids():
     return consenting_users().values("pk")
 
 
-def programme_entries(*, group: Group | int | None = None, category: str | None = None) -> QuerySet:
-    """Ledger entries of consenting members, narrowed to one group's and/or one category's activities."""
-    entries = ParticipationEntry.objects.filter(user_id__in=consenting_ids())
+def programme_entries(*, group: Group | int | None = None, category: str | None = None, scan: bool = False) -> QuerySet:
+    """Ledger entries of consenting members, narrowed to one group's and/or one category's activities.
+
+    `scan=True` checks consent row by row instead of looking each consenting member up in the (user, occurred_at)
+    index: faster on SQLite when most of a period's rows are read anyway (attendance by category)."""
+    consenting = consenting_ids()
+    if scan:
+        entries = ParticipationEntry.objects.annotate(member=unindexed("user_id")).filter(member__in=consenting)
+    else:
+        entries = ParticipationEntry.objects.filter(user_id__in=consenting)
     group_id = group_id_of(group)
     if group_id is not None:
         entries = entries.filter(group_id=group_id)
@@ -72,3 +80,22 @@ def in_period(queryset: QuerySet, field: str, *, start: date | None, end: date |
     if end is not None:
         queryset = queryset.filter(**{f"{field}__lt": moment(end)})
     return queryset
+
+
+def month_bucket(field: str, months: list[date]) -> Case:
+    """The index in `months` of the local month that the datetime `field` falls in (None before the first month or
+    after the last). Plain comparisons with the months' first moments, so the database does no time-zone or date
+    arithmetic per row (SQLite would call back into Python for every row of a TruncMonth)."""
+    bounds = [moment(month) for month in months[1:]] + [moment(next_month(months[-1]))]
+    return Case(
+        *(When(**{f"{field}__lt": bound}, then=Value(index)) for index, bound in enumerate(bounds)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def unindexed(field: str) -> CombinedExpression:
+    """`field` + 0: the same value, but SQLite's planner can no longer probe an index with it. For `x IN (subquery)`
+    beside another `IN` on the same composite index, where probing every pair of the two lists is far slower than
+    scanning one list and checking the other."""
+    return CombinedExpression(F(field), "+", Value(0), output_field=IntegerField())

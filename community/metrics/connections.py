@@ -12,20 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, DateTimeField, Exists, F, Min, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateTimeField, Exists, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from community.metrics._scope import (
-    as_local_date,
     check_period,
     consenting_ids,
     group_id_of,
     in_period,
     moment,
+    month_bucket,
     months_between,
     next_month,
     programme_entries,
+    unindexed,
 )
 from community.models import Group, ParticipationEntry, Tie, User
 
@@ -209,15 +209,16 @@ def monthly_active_members(
     """For every month overlapping [start, end): consenting members at one or more events in it (within the period).
     One query."""
     check_period(start, end)
+    months = months_between(start, end)
     entries = in_period(programme_entries(group=group, category=category), "occurred_at", start=start, end=end)
     counts = {
-        as_local_date(row["month"]): row["members"]
-        for row in entries.annotate(month=TruncMonth("occurred_at"))
+        row["month"]: row["members"]
+        for row in entries.annotate(month=month_bucket("occurred_at", months))
         .values("month")
         .annotate(members=Count("user_id", distinct=True))
         .order_by()
     }
-    return [MonthlyActive(month=month, members=counts.get(month, 0)) for month in months_between(start, end)]
+    return [MonthlyActive(month=month, members=counts.get(index, 0)) for index, month in enumerate(months)]
 
 
 def attendance_by_category_month(
@@ -226,16 +227,19 @@ def attendance_by_category_month(
     """Attendances (ledger entries) and different people, by month and category, in [start, end). Only combinations
     with at least one attendance are listed, by month then category. One query."""
     check_period(start, end)
-    entries = in_period(programme_entries(group=group, category=category), "occurred_at", start=start, end=end)
+    months = months_between(start, end)
+    entries = in_period(
+        programme_entries(group=group, category=category, scan=True), "occurred_at", start=start, end=end
+    )
     rows = (
-        entries.annotate(month=TruncMonth("occurred_at"))
+        entries.annotate(month=month_bucket("occurred_at", months))
         .values("month", "category")
         .annotate(attendances=Count("id"), members=Count("user_id", distinct=True))
         .order_by()
     )
     result = [
         CategoryMonth(
-            month=as_local_date(row["month"]),
+            month=months[row["month"]],
             category=row["category"],
             attendances=row["attendances"],
             members=row["members"],
@@ -249,46 +253,47 @@ def retention_by_cohort(
     *, start: date, end: date, group: Group | int | None = None, category: str | None = None
 ) -> list[CohortRetention]:
     """Cohorts by the month of each consenting member's first event (ever, within the filters) when it falls in
-    [start, end); only events before `end` are seen. Two queries."""
+    [start, end); only events before `end` are seen. One query (per member: the first event and one EXISTS per
+    window and month, each an index lookup)."""
     check_period(start, end)
-    first_event = Subquery(
-        programme_entries(group=group, category=category)
-        .filter(user_id=OuterRef("user_id"))
-        .values("user_id")
-        .annotate(first=Min("occurred_at"))
-        .values("first"),
-        output_field=DateTimeField(),
-    )
-    entries = (
-        in_period(programme_entries(group=group, category=category), "occurred_at", start=None, end=end)
-        .annotate(first_at=first_event)
-        .filter(first_at__gte=moment(start), first_at__lt=moment(end))
-        .annotate(cohort=TruncMonth("first_at"))
-    )
-    returns = {
-        f"r{days}": Count(
-            "user_id",
-            distinct=True,
-            filter=Q(occurred_at__gt=F("first_at"), occurred_at__lte=F("first_at") + timedelta(days=days)),
-        )
-        for days in RETURN_WINDOWS
-    }
-    sizes = {
-        as_local_date(row["cohort"]): row
-        for row in entries.values("cohort").annotate(members=Count("user_id", distinct=True), **returns).order_by()
-    }
-    active = {
-        (as_local_date(row["cohort"]), as_local_date(row["month"])): row["n"]
-        for row in entries.annotate(month=TruncMonth("occurred_at"))
-        .values("cohort", "month")
-        .annotate(n=Count("user_id", distinct=True))
-        .order_by()
-    }
-    known_until = min(moment(end), timezone.now())
     months = months_between(start, end)
+    high = moment(end)
+
+    def theirs():
+        return in_period(
+            ParticipationEntry.objects.filter(user_id=OuterRef("pk")), "occurred_at", start=None, end=end
+        ).filter(**_narrowing(group, category))
+
+    first_event = Subquery(theirs().order_by("occurred_at").values("occurred_at")[:1], output_field=DateTimeField())
+    members = (
+        User.objects.filter(pk__in=consenting_ids())
+        .annotate(first_at=first_event)
+        .filter(first_at__gte=moment(start), first_at__lt=high)
+        .annotate(cohort=month_bucket("first_at", months))
+    )
+    flags = {}
+    for days in RETURN_WINDOWS:
+        flags[f"r{days}"] = Exists(
+            theirs().filter(
+                occurred_at__gt=OuterRef("first_at"), occurred_at__lte=OuterRef("first_at") + timedelta(days=days)
+            )
+        )
+    for index, month in enumerate(months):
+        flags[f"a{index}"] = Exists(
+            theirs().filter(occurred_at__gte=moment(month), occurred_at__lt=min(moment(next_month(month)), high))
+        )
+    counts = {name: Count("pk", filter=Q(**{f"{name}_flag": True})) for name in flags}
+    rows = (
+        members.annotate(**{f"{name}_flag": flag for name, flag in flags.items()})
+        .values("cohort")
+        .annotate(members=Count("pk"), **counts)
+        .order_by()
+    )
+    sizes = {row["cohort"]: row for row in rows}
+    known_until = min(high, timezone.now())
     cohorts = []
     for index, cohort in enumerate(months):
-        row = sizes.get(cohort)
+        row = sizes.get(index)
         if row is None:
             continue
         window_ends = moment(next_month(cohort))
@@ -302,10 +307,19 @@ def retention_by_cohort(
                 members=row["members"],
                 returned_within_30=returned[30],
                 returned_within_60=returned[60],
-                active_by_month=tuple(active.get((cohort, month), 0) for month in months[index:]),
+                active_by_month=tuple(row[f"a{later}"] for later in range(index, len(months))),
             )
         )
     return cohorts
+
+
+def _narrowing(group, category) -> dict:
+    narrowing = {}
+    if group_id_of(group) is not None:
+        narrowing["group_id"] = group_id_of(group)
+    if category:
+        narrowing["category"] = category
+    return narrowing
 
 
 def _active_ids(*, start: date, end: date, group, category):
@@ -314,23 +328,29 @@ def _active_ids(*, start: date, end: date, group, category):
     )
 
 
+def _with_other_in(ties, *, side: str, members):
+    """Ties whose `side` ("user_low" or "user_high") is one of `members` (a subquery of ids), checked per tie rather
+    than probed pair by pair (see community.metrics._scope.unindexed)."""
+    return ties.annotate(other_side=unindexed(f"{side}_id")).filter(other_side__in=members)
+
+
 def repeat_tie_share(
     *, start: date, end: date, group: Group | int | None = None, category: str | None = None
 ) -> RepeatTieShare:
     """Of the consenting members active in [start, end), how many have a repeat tie: another consenting member they
-    first met before `end` and have met at two or more events (counted as the figures are made, see docs). Two
-    queries."""
+    first met before `end` and have met at two or more events (counted as the figures are made, see docs). One
+    query."""
     check_period(start, end)
-    active = _active_ids(start=start, end=end, group=group, category=category)
     consenting = consenting_ids()
-    repeat = Tie.objects.filter(
-        times_met__gte=2, first_met_at__lt=moment(end), user_low_id__in=consenting, user_high_id__in=consenting
+    repeat = Tie.objects.filter(times_met__gte=2, first_met_at__lt=moment(end))
+    as_low = _with_other_in(repeat.filter(user_low_id=OuterRef("pk")), side="user_high", members=consenting)
+    as_high = _with_other_in(repeat.filter(user_high_id=OuterRef("pk")), side="user_low", members=consenting)
+    figures = (
+        User.objects.filter(pk__in=_active_ids(start=start, end=end, group=group, category=category))
+        .annotate(repeat_low=Exists(as_low), repeat_high=Exists(as_high))
+        .aggregate(active=Count("pk"), with_repeat=Count("pk", filter=Q(repeat_low=True) | Q(repeat_high=True)))
     )
-    members = User.objects.filter(pk__in=active)
-    with_repeat = members.filter(
-        Exists(repeat.filter(user_low_id=OuterRef("pk"))) | Exists(repeat.filter(user_high_id=OuterRef("pk")))
-    ).count()
-    return RepeatTieShare(active_members=members.count(), with_repeat_tie=with_repeat)
+    return RepeatTieShare(active_members=figures["active"], with_repeat_tie=figures["with_repeat"])
 
 
 def network_density(
@@ -340,7 +360,9 @@ def network_density(
     against every possible pair of those members. Two queries."""
     check_period(start, end)
     active = _active_ids(start=start, end=end, group=group, category=category)
-    ties = Tie.objects.filter(first_met_at__lt=moment(end), user_low_id__in=active, user_high_id__in=active).count()
+    ties = _with_other_in(
+        Tie.objects.filter(first_met_at__lt=moment(end), user_low_id__in=active), side="user_high", members=active
+    ).count()
     members = User.objects.filter(pk__in=active).count()
     return NetworkDensity(active_members=members, ties=ties)
 
@@ -363,18 +385,21 @@ def new_ties_by_month(*, start: date, end: date) -> list[MonthlyTies]:
     """Ties between two consenting members first made in each month of [start, end). Ties don't belong to a group or
     category, so there are no filters. One query."""
     check_period(start, end)
+    months = months_between(start, end)
     consenting = consenting_ids()
-    ties = in_period(
-        Tie.objects.filter(user_low_id__in=consenting, user_high_id__in=consenting),
-        "first_met_at",
-        start=start,
-        end=end,
+    ties = _with_other_in(
+        in_period(Tie.objects.filter(user_low_id__in=consenting), "first_met_at", start=start, end=end),
+        side="user_high",
+        members=consenting,
     )
     counts = {
-        as_local_date(row["month"]): row["n"]
-        for row in ties.annotate(month=TruncMonth("first_met_at")).values("month").annotate(n=Count("id")).order_by()
+        row["month"]: row["n"]
+        for row in ties.annotate(month=month_bucket("first_met_at", months))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
     }
-    return [MonthlyTies(month=month, ties=counts.get(month, 0)) for month in months_between(start, end)]
+    return [MonthlyTies(month=month, ties=counts.get(index, 0)) for index, month in enumerate(months)]
 
 
 def programme_connections(
