@@ -331,7 +331,8 @@ def _active_ids(*, start: date, end: date, group, category):
 def _with_other_in(ties, *, side: str, members):
     """Ties whose `side` ("user_low" or "user_high") is one of `members` (a subquery of ids), checked per tie rather
     than probed pair by pair (see community.metrics._scope.unindexed)."""
-    return ties.annotate(other_side=unindexed(f"{side}_id")).filter(other_side__in=members)
+    name = f"{side}_checked"
+    return ties.annotate(**{name: unindexed(f"{side}_id")}).filter(**{f"{name}__in": members})
 
 
 def repeat_tie_share(
@@ -361,7 +362,9 @@ def network_density(
     check_period(start, end)
     active = _active_ids(start=start, end=end, group=group, category=category)
     ties = _with_other_in(
-        Tie.objects.filter(first_met_at__lt=moment(end), user_low_id__in=active), side="user_high", members=active
+        _with_other_in(Tie.objects.filter(first_met_at__lt=moment(end)), side="user_low", members=active),
+        side="user_high",
+        members=active,
     ).count()
     members = User.objects.filter(pk__in=active).count()
     return NetworkDensity(active_members=members, ties=ties)

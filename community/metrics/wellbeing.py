@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Subquery
 
 from community import reference, scoring
 from community.metrics._scope import consenting_ids, in_period, moment, programme_entries
@@ -139,24 +139,21 @@ def ons_band_distribution(
     group: Group | int | None = None,
     category: str | None = None,
 ) -> BandDistribution:
-    """Bands from community.scoring (ons4.csv). One query."""
+    """Bands from community.scoring (ons4.csv). One query: members by answer (0-10), banded afterwards (a CASE on
+    the latest-answer subquery would make PostgreSQL run the subquery once per comparison)."""
     bands = scoring.ons_questions_by_key()[question]["bands"]
-    band = Case(
-        *(When(answer__gte=low, answer__lte=high, then=Value(label)) for label, low, high in bands),
-        default=Value(""),
-        output_field=CharField(),
-    )
     rows = (
         population(start=start, end=end, group=group, category=category)
         .annotate(answer=_latest(f"ons_{question}", start=start, end=end))
         .filter(answer__isnull=False)
-        .annotate(band=band)
-        .values("band")
+        .values("answer")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    found = {row["band"]: row["n"] for row in rows}
-    return BandDistribution(question=question, counts={label: found.get(label, 0) for label, _, _ in bands})
+    counts = {label: 0 for label, _, _ in bands}
+    for row in rows:
+        counts[scoring.ons_band(question, row["answer"])] += row["n"]
+    return BandDistribution(question=question, counts=counts)
 
 
 def ons_band_distributions(**scope) -> list[BandDistribution]:
