@@ -323,9 +323,10 @@ def _narrowing(group, category) -> dict:
 
 
 def _active_ids(*, start: date, end: date, group, category):
-    return in_period(programme_entries(group=group, category=category), "occurred_at", start=start, end=end).values(
-        "user_id"
-    )
+    """A subquery of the consenting members at one or more (filtered) events in [start, end). DISTINCT makes
+    PostgreSQL build the set once and hash it, rather than probe the ledger for every tie."""
+    entries = in_period(programme_entries(group=group, category=category), "occurred_at", start=start, end=end)
+    return entries.values("user_id").distinct()
 
 
 def _with_other_in(ties, *, side: str, members):
