@@ -409,7 +409,8 @@ def new_ties_by_month(*, start: date, end: date) -> list[MonthlyTies]:
 def programme_connections(
     *, start: date, end: date, group: Group | int | None = None, category: str | None = None
 ) -> ProgrammeConnections:
-    """Every programme connection measure for [start, end) with the same filters (a fixed number of queries)."""
+    """The programme connection measures for [start, end) with the same filters (six queries); the density change
+    and new ties by month are separate calls."""
     check_period(start, end)
     scope = {"start": start, "end": end, "group": group_id_of(group), "category": category}
     repeat = repeat_tie_share(**scope)
