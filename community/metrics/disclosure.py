@@ -177,6 +177,8 @@ def suppression_pattern(grid: list[list[int]], *, threshold: int) -> set[tuple[i
         candidates = [cell for cell in line_cells(exposed) if cell not in hidden]
         if not candidates:
             candidates = [cell for cell in all_cells if cell not in hidden]
+        if not candidates:  # everything is hidden already (an empty table's grand total of 0)
+            return hidden
         hidden.add(min(candidates, key=preference))
 
 

@@ -99,6 +99,11 @@ def test_one_column_distribution():
     assert table.grand_total == 61
 
 
+def test_an_empty_table_publishes_a_hidden_zero_total():
+    assert suppress_table(rows={}).as_rows() == [["", "Total"], ["Total", SUPPRESSED]]
+    assert suppress_table(rows={"a": {}}).row_totals == {"a": SUPPRESSED}
+
+
 def test_bad_cells_are_refused():
     with pytest.raises(ValueError):
         suppress_table(rows={"a": {"x": -1}})
