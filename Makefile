@@ -42,3 +42,10 @@ bench: $(STAMP)
 .PHONY: bench-chat
 bench-chat: $(STAMP)
 	$(PY) -m bench.chat_bench
+
+# The metrics benchmark (bench/README.md, "The metrics benchmark"): programme figures, CSV export, a member's
+# dashboard and check-in recording at 1,000 and 10,000 members, against a Python loop and hand-written SQL, on SQLite
+# and PostgreSQL in one run; writes its section of docs/benchmarks.md.
+.PHONY: bench-metrics
+bench-metrics: $(STAMP)
+	$(PY) -m bench.metrics_bench

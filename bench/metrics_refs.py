@@ -1,8 +1,8 @@
 """The two references the metrics benchmark measures the programme figures against, for a period with no group or
 category filter (the benchmark's "a year, everyone"):
 
-- `naive_raw`: what a first version does: load the rows (consents, the whole ledger, ties, check-ins, statuses) into
-  Python and loop over them;
+- `naive_raw`: what a first version does: load the rows as model objects (consents, the whole ledger, ties, check-ins
+  in the period, statuses) and loop over them in Python;
 - `floor_raw`: the same figures from hand-written SQL aggregate queries (six of them), with no ORM.
 
 Both return the raw figures in community.metrics' own types, and the caller publishes them through
@@ -13,6 +13,7 @@ cell by cell and differ only in how the numbers are counted.
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ from community.models import (
 from community.selectors.programme_filters import ProgrammeFilters
 
 RETURN_WINDOWS = (30, 60)
+TRACE: list | None = None  # set to a list to record each query's time (for tuning)
 
 
 @dataclass
@@ -87,20 +89,25 @@ def _month(value: datetime):
 
 def _naive_consenting() -> set[int]:
     newest: dict[int, tuple] = {}
-    for user_id, consents, at, pk in EvaluationConsent.objects.values_list("user_id", "consents", "recorded_at", "id"):
-        if user_id not in newest or (at, pk) > newest[user_id][0]:
-            newest[user_id] = ((at, pk), consents)
+    for answer in EvaluationConsent.objects.all():
+        key = (answer.recorded_at, answer.pk)
+        if answer.user_id not in newest or key > newest[answer.user_id][0]:
+            newest[answer.user_id] = (key, answer.consents)
     return {user_id for user_id, (_key, consents) in newest.items() if consents}
 
 
-def naive_attendance(filters: ProgrammeFilters, raw: Raw | None = None, consenting: set | None = None) -> Raw:
+def naive_attendance(
+    filters: ProgrammeFilters, raw: Raw | None = None, consenting: set | None = None, ledger: list | None = None
+) -> Raw:
     start, end, t0, t1 = _period(filters)
     consenting = consenting if consenting is not None else _naive_consenting()
+    ledger = ledger if ledger is not None else list(ParticipationEntry.objects.all())
     raw = raw or Raw()
     active: dict = defaultdict(set)
     counts: dict = defaultdict(int)
     people: dict = defaultdict(set)
-    for user_id, occurred_at, category in ParticipationEntry.objects.values_list("user_id", "occurred_at", "category"):
+    for entry in ledger:
+        user_id, occurred_at, category = entry.user_id, entry.occurred_at, entry.category
         if user_id in consenting and t0 <= occurred_at < t1:
             month = _month(occurred_at)
             active[month].add(user_id)
@@ -117,8 +124,9 @@ def naive_attendance(filters: ProgrammeFilters, raw: Raw | None = None, consenti
 def naive_raw(filters: ProgrammeFilters) -> Raw:
     start, end, t0, t1 = _period(filters)
     consenting = _naive_consenting()
-    raw = naive_attendance(filters, Raw(), consenting)
-    entries = [row for row in ParticipationEntry.objects.values_list("user_id", "occurred_at") if row[0] in consenting]
+    ledger = list(ParticipationEntry.objects.all())
+    raw = naive_attendance(filters, Raw(), consenting, ledger)
+    entries = [(entry.user_id, entry.occurred_at) for entry in ledger if entry.user_id in consenting]
     # retention
     first: dict[int, datetime] = {}
     for user_id, occurred_at in entries:
@@ -161,7 +169,7 @@ def naive_raw(filters: ProgrammeFilters) -> Raw:
     length = t1 - t0
     active_now = {user_id for user_id, occurred_at in entries if t0 <= occurred_at < t1}
     active_before = {user_id for user_id, occurred_at in entries if t0 - length <= occurred_at < t0}
-    ties = list(Tie.objects.values_list("user_low_id", "user_high_id", "first_met_at", "times_met"))
+    ties = [(tie.user_low_id, tie.user_high_id, tie.first_met_at, tie.times_met) for tie in Tie.objects.all()]
     with_repeat = set()
     now_ties = before_ties = 0
     for low, high, first_met, times in ties:
@@ -178,9 +186,10 @@ def naive_raw(filters: ProgrammeFilters) -> Raw:
     )
     # wellbeing: each person's first and latest scored check-in, and their latest answer to each question
     fields = ["swemwbs_metric", *(f"ons_{key}" for key in ONS_KEYS), "ucla_total", "lonely_direct"]
-    checkins = WellbeingCheckIn.objects.filter(created_at__gte=t0, created_at__lt=t1).values_list(
-        "user_id", "created_at", "id", *fields
-    )
+    checkins = [
+        (checkin.user_id, checkin.created_at, checkin.pk, *(getattr(checkin, field) for field in fields))
+        for checkin in WellbeingCheckIn.objects.filter(created_at__gte=t0, created_at__lt=t1)
+    ]
     first_score: dict = {}
     latest_score: dict = {}
     latest: dict = defaultdict(dict)
@@ -230,9 +239,10 @@ def naive_raw(filters: ProgrammeFilters) -> Raw:
     raw.loneliness = LonelinessFigures(ucla_counts=ucla, direct_counts=direct)
     # destinations
     newest: dict = {}
-    for user_id, code, at, pk in ActivityStatus.objects.values_list("user_id", "code", "recorded_at", "id"):
-        if at < t1 and (user_id not in newest or (at, pk) > newest[user_id][0]):
-            newest[user_id] = ((at, pk), code)
+    for status in ActivityStatus.objects.all():
+        key = (status.recorded_at, status.pk)
+        if status.recorded_at < t1 and (status.user_id not in newest or key > newest[status.user_id][0]):
+            newest[status.user_id] = (key, status.code)
     groups = activity_groups()
     counts = dict.fromkeys(DESTINATION_GROUPS, 0)
     for user_id in consenting:
@@ -251,7 +261,7 @@ T = {
     "checkin": WellbeingCheckIn._meta.db_table,
     "status": ActivityStatus._meta.db_table,
 }
-CONSENTING = f"""c AS (
+CONSENTING = f"""c AS MATERIALIZED (
     SELECT e.user_id FROM {T["consent"]} e WHERE e.consents AND NOT EXISTS (
         SELECT 1 FROM {T["consent"]} n WHERE n.user_id = e.user_id
         AND (n.recorded_at > e.recorded_at OR (n.recorded_at = e.recorded_at AND n.id > e.id))))"""  # noqa: S608
@@ -277,6 +287,14 @@ def _month_case(column: str, months: list) -> tuple[str, list]:
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
+    if TRACE is not None:
+        began = time.perf_counter()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            TRACE.append((sql.split("SELECT")[-1][:60], time.perf_counter() - began))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -289,8 +307,8 @@ def floor_attendance(filters: ProgrammeFilters, raw: Raw | None = None) -> Raw:
     raw = raw or Raw()
     rows = _rows(
         f"""WITH {CONSENTING},
-        e AS (SELECT user_id, category, {case} AS m FROM {T["entry"]}
-              WHERE occurred_at >= %s AND occurred_at < %s AND user_id IN (SELECT user_id FROM c))
+        e AS MATERIALIZED (SELECT user_id, category, {case} AS m FROM {T["entry"]}
+              WHERE occurred_at >= %s AND occurred_at < %s AND +user_id IN (SELECT user_id FROM c))
         SELECT 1, m, category, COUNT(*), COUNT(DISTINCT user_id) FROM e GROUP BY m, category
         UNION ALL SELECT 0, m, '', 0, COUNT(DISTINCT user_id) FROM e GROUP BY m""",  # noqa: S608
         [*bounds, _at(t0), _at(t1)],
@@ -349,26 +367,31 @@ def floor_raw(filters: ProgrammeFilters) -> Raw:
                 active_by_month=tuple(active.get((index, m), 0) for m in range(index, len(months))),
             )
         )
-    # connections: active now and before, repeat ties, ties among the active
+    # connections: active now and before, repeat ties, ties among the active. The unary + keeps SQLite from probing
+    # the (user_low, user_high) index once per pair of members in the two lists: one scan of the ties is far cheaper.
     b0 = t0 - (t1 - t0)
     (now_n, with_repeat, now_ties, before_n, before_ties), *_ = _rows(
         f"""WITH {CONSENTING},
-        a AS (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+        a AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
               AND user_id IN (SELECT user_id FROM c)),
-        b AS (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+        b AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
               AND user_id IN (SELECT user_id FROM c)),
-        r AS (SELECT user_low_id AS u FROM {T["tie"]} WHERE times_met >= 2 AND first_met_at < %s
-              AND user_low_id IN (SELECT user_id FROM c) AND user_high_id IN (SELECT user_id FROM c)
-              UNION SELECT user_high_id FROM {T["tie"]} WHERE times_met >= 2 AND first_met_at < %s
-              AND user_low_id IN (SELECT user_id FROM c) AND user_high_id IN (SELECT user_id FROM c))
+        pairs AS MATERIALIZED (SELECT
+              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM a)
+                       AND +user_high_id IN (SELECT user_id FROM a) THEN 1 ELSE 0 END) AS now_ties,
+              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM b)
+                       AND +user_high_id IN (SELECT user_id FROM b) THEN 1 ELSE 0 END) AS before_ties
+              FROM {T["tie"]})
         SELECT (SELECT COUNT(*) FROM a),
-               (SELECT COUNT(*) FROM a WHERE user_id IN (SELECT u FROM r)),
-               (SELECT COUNT(*) FROM {T["tie"]} WHERE first_met_at < %s AND user_low_id IN (SELECT user_id FROM a)
-                AND user_high_id IN (SELECT user_id FROM a)),
+               (SELECT COUNT(*) FROM a WHERE
+                  EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_low_id = a.user_id AND t.times_met >= 2
+                          AND t.first_met_at < %s AND +t.user_high_id IN (SELECT user_id FROM c))
+                  OR EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_high_id = a.user_id AND t.times_met >= 2
+                          AND t.first_met_at < %s AND +t.user_low_id IN (SELECT user_id FROM c))),
+               (SELECT now_ties FROM pairs),
                (SELECT COUNT(*) FROM b),
-               (SELECT COUNT(*) FROM {T["tie"]} WHERE first_met_at < %s AND user_low_id IN (SELECT user_id FROM b)
-                AND user_high_id IN (SELECT user_id FROM b))""",  # noqa: S608
-        [_at(t0), _at(t1), _at(b0), _at(t0), _at(t1), _at(t1), _at(t1), _at(t0)],
+               (SELECT before_ties FROM pairs)""",  # noqa: S608
+        [_at(t0), _at(t1), _at(b0), _at(t0), _at(t1), _at(t0), _at(t1), _at(t1)],
     )
     raw.repeat_ties = RepeatTieShare(active_members=now_n, with_repeat_tie=with_repeat)
     raw.density = DensityChange(
@@ -379,13 +402,13 @@ def floor_raw(filters: ProgrammeFilters) -> Raw:
     threshold = scoring.meaningful_change_threshold()
     (n, total, squares, improved), *_ = _rows(
         f"""WITH {CONSENTING},
-        w AS (SELECT user_id, created_at, swemwbs_metric AS s,
-                     ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY created_at, id) AS rf,
+        w AS (SELECT created_at, swemwbs_metric AS s,
+                     FIRST_VALUE(swemwbs_metric) OVER (PARTITION BY user_id ORDER BY created_at, id) AS fs,
+                     FIRST_VALUE(created_at) OVER (PARTITION BY user_id ORDER BY created_at, id) AS fa,
                      ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY created_at DESC, id DESC) AS rl
               FROM {T["checkin"]} WHERE swemwbs_metric IS NOT NULL AND created_at >= %s AND created_at < %s
               AND user_id IN (SELECT user_id FROM c)),
-        d AS (SELECT l.s - f.s AS d FROM w f JOIN w l ON l.user_id = f.user_id AND l.rl = 1
-              WHERE f.rf = 1 AND l.created_at >= {_plus_days("f.created_at", PAIRED_MIN_GAP.days)})
+        d AS (SELECT s - fs AS d FROM w WHERE rl = 1 AND created_at >= {_plus_days("fa", PAIRED_MIN_GAP.days)})
         SELECT COUNT(*), SUM(d), SUM(d * d), SUM(CASE WHEN d >= %s THEN 1 ELSE 0 END) FROM d""",  # noqa: S608
         [_at(t0), _at(t1), float(threshold) - 1e-9],
     )

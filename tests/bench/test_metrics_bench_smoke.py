@@ -60,3 +60,34 @@ def test_the_csv_references_write_the_same_file(tiny):
     product = table_csv(BUILDERS["attendance"](MetricsRaw(filters), False))
     assert table_csv(BUILDERS["attendance"](naive_attendance(filters), False)) == product
     assert table_csv(BUILDERS["attendance"](floor_attendance(filters), False)) == product
+
+
+def test_a_tiny_run_measures_everything_and_writes_its_section(tiny):
+    from bench.metrics_bench import (
+        METRICS_END,
+        METRICS_START,
+        NOTES_END,
+        RunSettings,
+        markdown,
+        measure_size,
+        write_doc,
+    )
+
+    run = RunSettings(
+        sizes=(150,), min_samples=2, max_samples=2, seconds=0.0, path_seconds=5.0, least=1, hard_seconds=20.0,
+        warmup=0, checkin_rounds=1,
+    )  # fmt: skip
+    said: list[str] = []
+    entry = measure_size(tiny, run, said.append)
+    assert entry["problems"] == []
+    assert {"figures", "export", "page", "dashboard", "checkin"} <= set(entry)
+    assert entry["checkin"]["60"]["n"] == 1
+    entry["seed"] = {"counts": tiny.counts, "seconds": tiny.seconds}
+    results = {"sqlite": {"server_version": "3", "sizes": {"150": entry, "300": entry}}}
+    machine = {"date": "today", "commit": "abc", "run_seconds": 1.0, "cores": 2, "cpu": "x", "python": "3",
+               "django": "5", "load": "0"}  # fmt: skip
+    text = markdown(results, machine)
+    assert "Programme figures for a year" in text and "Recording a check-in" in text
+    doc = write_doc(text, f"# Benchmarks\n\nnotes\n{NOTES_END}\n")
+    assert doc.index(METRICS_START) < doc.index(METRICS_END) < doc.index(NOTES_END)
+    assert write_doc(text, doc) == doc  # a second run replaces its own section
