@@ -68,3 +68,68 @@ def test_the_attendance_download_matches_the_page_with_small_cells_as_c(client, 
     assert "3" not in learning
     page = client.get("/programme/").content.decode()
     assert '<abbr title="not shown: too few people">c</abbr>' in page
+
+
+def test_the_downloads_carry_the_filters_on_the_page(client, staff, world):
+    client.force_login(staff)
+    page = client.get(f"/programme/?from=2026-01-01&to=2026-06-30&group={world.group.slug}&category=social")
+    text = page.content.decode()
+    assert "/programme/attendance.csv?from=2026-01-01&amp;to=2026-06-30&amp;group=art-club&amp;category=social" in text
+    assert 'value="2026-01-01"' in text and '<option value="art-club" selected>' in text
+
+
+def test_a_group_filter_counts_only_that_groups_activities(client, staff, world, make_group, make_user):
+    from django.utils import timezone
+
+    from community.models import EvaluationConsent
+    from community.services.participation import participation_record
+
+    other = make_group(name="Other", slug="other")
+    for n in range(12):
+        person = make_user(display_name=f"Elsewhere {n}")
+        EvaluationConsent.objects.create(user=person, consents=True)
+        participation_record(
+            user=person, activity_key="event:99", group=other, category="social", occurred_at=timezone.now()
+        )
+    client.force_login(staff)
+    everyone = _csv(client.get("/programme/attendance.csv"))
+    art = _csv(client.get(f"/programme/attendance.csv?group={world.group.slug}"))
+    assert everyone[-1][-1] == "71"  # 59 at Art Club's events and 12 elsewhere
+    assert art[-1][-1] == "59"
+
+
+def test_a_bad_filter_says_so_kindly_and_shows_the_last_year(client, staff, world):
+    client.force_login(staff)
+    response = client.get("/programme/?from=tomorrow")
+    assert response.status_code == 400
+    assert "should look like 2026-01-31" in response.content.decode()
+    assert client.get("/programme/attendance.csv?from=tomorrow").status_code == 400
+    assert client.get("/programme/nothing.csv").status_code == 404
+
+
+def test_staff_and_evaluators_find_the_figures_in_the_menu(client, staff, evaluator, member, world):
+    for person, shown in ((staff, True), (evaluator, True), (member, False)):
+        client.force_login(person)
+        assert ('href="/programme/"' in client.get("/").content.decode()) is shown
+
+
+def test_the_page_takes_the_same_number_of_queries_with_more_people(client, staff, world, make_user, group):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from community.models import EvaluationConsent
+    from community.services.participation import participation_record
+
+    client.force_login(staff)
+    client.get("/programme/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/programme/")
+    for n in range(10):
+        person = make_user(display_name=f"Another {n}")
+        EvaluationConsent.objects.create(user=person, consents=True)
+        participation_record(user=person, activity_key="event:50", group=group, category="work",
+                             occurred_at=timezone.now())  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        client.get("/programme/")
+    assert len(after) == len(before)
