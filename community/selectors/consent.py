@@ -1,10 +1,11 @@
-"""Who counts in programme and evaluation figures: members whose newest answer is yes. No answer means no."""
+"""Who counts in programme and evaluation figures: members (the care leavers the programme is for, not staff,
+moderators or evaluators) whose newest answer is yes. No answer means no."""
 
 from __future__ import annotations
 
 from django.db.models import BooleanField, OuterRef, QuerySet, Subquery
 
-from community.models import EvaluationConsent, User
+from community.models import EvaluationConsent, SiteRole, User
 
 
 def _latest_answer():
@@ -16,7 +17,7 @@ def _latest_answer():
 
 def consenting_users() -> QuerySet[User]:
     """Members who consent now. Use `.values("pk")` as a subquery in aggregates."""
-    return User.objects.annotate(consents=_latest_answer()).filter(consents=True)
+    return User.objects.filter(site_role=SiteRole.MEMBER).annotate(consents=_latest_answer()).filter(consents=True)
 
 
 def consents_now(*, user: User) -> bool:

@@ -98,3 +98,16 @@ def test_query_counts_do_not_grow_with_the_number_of_members(example, django_ass
     large = count_queries(django_assert_max_num_queries), count_queries(django_assert_max_num_queries, group=art)
     assert large == small
     assert programme_connections(**PERIOD).active_members == 35
+
+
+def test_staff_and_moderators_never_count_in_programme_figures_even_if_they_say_yes(make_user):
+    from community.models import EvaluationConsent, SiteRole
+    from community.selectors.consent import consenting_users
+
+    member = make_user(display_name="Ash")
+    staff = make_user(display_name="Sky", role=SiteRole.STAFF)
+    moderator = make_user(display_name="Mo", role=SiteRole.MODERATOR)
+    for person in (member, staff, moderator):
+        EvaluationConsent.objects.create(user=person, consents=True)
+
+    assert list(consenting_users().values_list("pk", flat=True)) == [member.pk]
