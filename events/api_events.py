@@ -51,7 +51,7 @@ from events.selectors import (
 from events.services.announcements import event_announce
 from events.services.checkin import self_check_in, self_check_in_window
 from events.services.events import SCOPES, event_cancel, event_create, event_update
-from events.services.pulse import HELD_NOTE_MESSAGE, pulse_submit
+from events.services.pulse import HELD_NOTE_MESSAGE, pulse_delete, pulse_submit
 from events.services.rsvps import rsvp_cancel, rsvp_going
 from events.services.shared import event_path
 from events.wording import Today, places_left, when_in_words
@@ -750,6 +750,18 @@ class EventPulseApi(APIView):
         event = permissions.access_event(user=request.user, event_id=event_id)
         pulse = pulse_submit(actor=request.user, event=event, **validated(EventPulseInputSerializer, request.data))
         return Response(EventPulseOutputSerializer(pulse).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="events_pulse_delete",
+        summary="Take back your answers about an event (nothing to delete is fine)",
+        parameters=[EVENT_ID],
+        responses={204: None, 404: EVENT_NOT_FOUND},
+    )
+    def delete(self, request, event_id: int):
+        event = permissions.access_event(user=request.user, event_id=event_id)
+        pulse_delete(actor=request.user, event=event)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 api_urlpatterns = [

@@ -32,4 +32,5 @@ urlpatterns = [
         name="event-checkin-person",
     ),
     path("events/<int:event_id>/pulse/", checkin.event_pulse, name="event-pulse"),
+    path("events/<int:event_id>/pulse/delete/", checkin.event_pulse_delete, name="event-pulse-delete"),
 ]

@@ -244,6 +244,8 @@ MATRIX = [
      {A: 401, O: 404, G: 200, L: 409, M: 409, S: 409, E: 404}),  # only people going check in
     ("event-pulse", "POST", "api/v1/events/<int:event_id>/pulse/", lambda w: ev(w, "pulse/"),
      lambda w: {"feeling": 4}, {A: 401, O: 404, G: 200, L: 409, M: 409, S: 409, E: 404}),  # after checking in
+    ("event-pulse-delete", "DELETE", "api/v1/events/<int:event_id>/pulse/", lambda w: ev(w, "pulse/"), None,
+     {A: 401, O: 404, G: 204, L: 204, M: 204, S: 204, E: 404}),  # your own answers; none is fine
     # ideas
     ("group-ideas", "GET", "api/v1/groups/<slug:slug>/ideas/", lambda w: f"{GROUP}/ideas/", None,
      {A: 401, O: 403, G: 200, L: 200, M: 200, S: 200, E: 403}),

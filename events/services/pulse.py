@@ -77,3 +77,13 @@ def pulse_submit(
                 person=actor, source=ConcernSource.PULSE, source_id=pulse.pk, text=note, scan=scan
             )
     return pulse
+
+
+def pulse_delete(*, actor: User, event: Event) -> bool:
+    """Take back your answers about an event. Deleting when there is nothing to delete is fine (returns False).
+    A safeguarding concern raised by a note stays with the moderators: it is a safety record, not an answer."""
+    if not can_see_event(actor, event) and not Pulse.objects.filter(event=event, user=actor).exists():
+        raise event_not_found()
+    with transaction.atomic():
+        deleted, _ = Pulse.objects.filter(event=event, user=actor).delete()
+    return deleted > 0

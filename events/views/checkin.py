@@ -19,7 +19,7 @@ from events.models import Pulse, RsvpStatus
 from events.organiser_tools import ATTENDEE_ACTIONS, attendee_person
 from events.selectors import EventDetail, attendees_for, event_detail_for
 from events.services.checkin import check_in_opens_at, self_check_in, self_check_in_window
-from events.services.pulse import HELD_NOTE_MESSAGE, pulse_submit
+from events.services.pulse import HELD_NOTE_MESSAGE, pulse_delete, pulse_submit
 
 CHECK_IN_SCREEN_ACTIONS = {"mark": "check-in", "undo": "undo-check-in"}
 
@@ -135,3 +135,12 @@ def event_pulse(request, event_id: int):
             messages.success(request, "Thank you for sharing. It helps make the next one even better.")
             return redirect("events:event-detail", event_id=event.pk)
     return render(request, "events/pulse.html", {"event": event, "form": form, "answered_before": earlier})
+
+
+@login_required
+@require_POST
+def event_pulse_delete(request, event_id: int):
+    event = permissions.access_event(user=request.user, event_id=event_id)
+    if pulse_delete(actor=request.user, event=event):
+        messages.success(request, "Your answers are deleted.")
+    return redirect("events:event-detail", event_id=event.pk)

@@ -11,7 +11,7 @@ from community.errors import Conflict, DomainError, Forbidden, NotFound, RateLim
 from community.models import AuditEntry, MembershipRole, Notification
 from events.models import Attendance, CheckInMethod, Pulse, Rsvp, RsvpStatus
 from events.services.announcements import event_announce
-from events.services.pulse import pulse_submit
+from events.services.pulse import pulse_delete, pulse_submit
 from events.services.reminders import send_due_reminders
 from events.tasks import send_event_reminders
 from tests.events.domain_factories import make_event, make_rsvp
@@ -51,6 +51,26 @@ def test_pulse_is_stored(attended, people):
 def test_every_answer_is_optional(attended, people):
     pulse = pulse_submit(actor=people[0], event=attended)
     assert (pulse.feeling, pulse.connected, pulse.note_to_organisers) == (None, "", "")
+
+
+def test_a_member_deletes_their_answers_and_only_theirs(attended, people):
+    Attendance.objects.create(event=attended, user=people[1], method=CheckInMethod.SELF)
+    pulse_submit(actor=people[0], event=attended, feeling=2, note="Quiet night")
+    pulse_submit(actor=people[1], event=attended, feeling=5)
+
+    assert pulse_delete(actor=people[0], event=attended) is True
+    assert pulse_delete(actor=people[0], event=attended) is False  # nothing left: fine
+    assert list(Pulse.objects.values_list("user", flat=True)) == [people[1].pk]
+
+
+def test_the_pulse_page_deletes_answers(client, attended, people):
+    pulse_submit(actor=people[0], event=attended, feeling=3)
+    client.force_login(people[0])
+    page = client.get(f"/events/{attended.pk}/pulse/").content.decode()
+    assert "Delete my answers" in page
+    response = client.post(f"/events/{attended.pk}/pulse/delete/")
+    assert response.status_code == 302
+    assert not Pulse.objects.filter(user=people[0]).exists()
 
 
 def test_a_second_pulse_updates_the_first(attended, people):
