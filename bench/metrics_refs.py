@@ -266,6 +266,45 @@ CONSENTING = f"""c AS MATERIALIZED (
         SELECT 1 FROM {T["consent"]} n WHERE n.user_id = e.user_id
         AND (n.recorded_at > e.recorded_at OR (n.recorded_at = e.recorded_at AND n.id > e.id))))"""  # noqa: S608
 
+# Connections in one statement, written for each database: SQLite scans the ties once (the unary + keeps it from
+# probing the pair index once per pair of active members); PostgreSQL hash-joins the ties with the active members.
+CONNECTIONS_SQLITE = f"""WITH {CONSENTING},
+        a AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+              AND user_id IN (SELECT user_id FROM c)),
+        b AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+              AND user_id IN (SELECT user_id FROM c)),
+        pairs AS MATERIALIZED (SELECT
+              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM a)
+                       AND +user_high_id IN (SELECT user_id FROM a) THEN 1 ELSE 0 END) AS now_ties,
+              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM b)
+                       AND +user_high_id IN (SELECT user_id FROM b) THEN 1 ELSE 0 END) AS before_ties
+              FROM {T["tie"]})
+        SELECT (SELECT COUNT(*) FROM a),
+               (SELECT COUNT(*) FROM a WHERE
+                  EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_low_id = a.user_id AND t.times_met >= 2
+                          AND t.first_met_at < %s AND +t.user_high_id IN (SELECT user_id FROM c))
+                  OR EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_high_id = a.user_id AND t.times_met >= 2
+                          AND t.first_met_at < %s AND +t.user_low_id IN (SELECT user_id FROM c))),
+               (SELECT now_ties FROM pairs),
+               (SELECT COUNT(*) FROM b),
+               (SELECT before_ties FROM pairs)"""  # noqa: S608
+CONNECTIONS_POSTGRESQL = f"""WITH {CONSENTING},
+    a AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+          AND user_id IN (SELECT user_id FROM c)),
+    b AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
+          AND user_id IN (SELECT user_id FROM c))
+    SELECT (SELECT COUNT(*) FROM a),
+           (SELECT COUNT(*) FROM a WHERE user_id IN (
+              SELECT t.user_low_id FROM {T["tie"]} t JOIN c ON c.user_id = t.user_high_id
+              WHERE t.times_met >= 2 AND t.first_met_at < %s
+              UNION ALL SELECT t.user_high_id FROM {T["tie"]} t JOIN c ON c.user_id = t.user_low_id
+              WHERE t.times_met >= 2 AND t.first_met_at < %s)),
+           (SELECT COUNT(*) FROM {T["tie"]} t JOIN a a1 ON a1.user_id = t.user_low_id
+              JOIN a a2 ON a2.user_id = t.user_high_id WHERE t.first_met_at < %s),
+           (SELECT COUNT(*) FROM b),
+           (SELECT COUNT(*) FROM {T["tie"]} t JOIN b b1 ON b1.user_id = t.user_low_id
+              JOIN b b2 ON b2.user_id = t.user_high_id WHERE t.first_met_at < %s)"""  # noqa: S608
+
 
 def _at(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
@@ -300,17 +339,18 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def floor_attendance(filters: ProgrammeFilters, raw: Raw | None = None) -> Raw:
+def floor_attendance(filters: ProgrammeFilters, raw: Raw | None = None, *, monthly: bool = False) -> Raw:
+    """Attendance by month and category (one statement); with `monthly`, active members by month from the same rows."""
     start, end, t0, t1 = _period(filters)
     months = months_between(start, end)
     case, bounds = _month_case("occurred_at", months)
     raw = raw or Raw()
     rows = _rows(
         f"""WITH {CONSENTING},
-        e AS MATERIALIZED (SELECT user_id, category, {case} AS m FROM {T["entry"]}
+        e AS {"MATERIALIZED" if monthly else ""} (SELECT user_id, category, {case} AS m FROM {T["entry"]}
               WHERE occurred_at >= %s AND occurred_at < %s AND +user_id IN (SELECT user_id FROM c))
-        SELECT 1, m, category, COUNT(*), COUNT(DISTINCT user_id) FROM e GROUP BY m, category
-        UNION ALL SELECT 0, m, '', 0, COUNT(DISTINCT user_id) FROM e GROUP BY m""",  # noqa: S608
+        SELECT 1, m, category, COUNT(*), COUNT(DISTINCT user_id) FROM e GROUP BY m, category"""  # noqa: S608
+        + ("\n        UNION ALL SELECT 0, m, '', 0, COUNT(DISTINCT user_id) FROM e GROUP BY m" if monthly else ""),
         [*bounds, _at(t0), _at(t1)],
     )
     active = {m: n for kind, m, _c, _a, n in rows if kind == 0}
@@ -328,7 +368,7 @@ def floor_attendance(filters: ProgrammeFilters, raw: Raw | None = None) -> Raw:
 
 def floor_raw(filters: ProgrammeFilters) -> Raw:
     start, end, t0, t1 = _period(filters)
-    raw = floor_attendance(filters, Raw())
+    raw = floor_attendance(filters, Raw(), monthly=True)
     months = months_between(start, end)
     # retention: first event per consenting member, then their events before the end, by cohort and by month
     cohort_case, cohort_bounds = _month_case("first_at", months)
@@ -370,29 +410,11 @@ def floor_raw(filters: ProgrammeFilters) -> Raw:
     # connections: active now and before, repeat ties, ties among the active. The unary + keeps SQLite from probing
     # the (user_low, user_high) index once per pair of members in the two lists: one scan of the ties is far cheaper.
     b0 = t0 - (t1 - t0)
-    (now_n, with_repeat, now_ties, before_n, before_ties), *_ = _rows(
-        f"""WITH {CONSENTING},
-        a AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
-              AND user_id IN (SELECT user_id FROM c)),
-        b AS MATERIALIZED (SELECT DISTINCT user_id FROM {T["entry"]} WHERE occurred_at >= %s AND occurred_at < %s
-              AND user_id IN (SELECT user_id FROM c)),
-        pairs AS MATERIALIZED (SELECT
-              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM a)
-                       AND +user_high_id IN (SELECT user_id FROM a) THEN 1 ELSE 0 END) AS now_ties,
-              SUM(CASE WHEN first_met_at < %s AND +user_low_id IN (SELECT user_id FROM b)
-                       AND +user_high_id IN (SELECT user_id FROM b) THEN 1 ELSE 0 END) AS before_ties
-              FROM {T["tie"]})
-        SELECT (SELECT COUNT(*) FROM a),
-               (SELECT COUNT(*) FROM a WHERE
-                  EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_low_id = a.user_id AND t.times_met >= 2
-                          AND t.first_met_at < %s AND +t.user_high_id IN (SELECT user_id FROM c))
-                  OR EXISTS (SELECT 1 FROM {T["tie"]} t WHERE t.user_high_id = a.user_id AND t.times_met >= 2
-                          AND t.first_met_at < %s AND +t.user_low_id IN (SELECT user_id FROM c))),
-               (SELECT now_ties FROM pairs),
-               (SELECT COUNT(*) FROM b),
-               (SELECT before_ties FROM pairs)""",  # noqa: S608
-        [_at(t0), _at(t1), _at(b0), _at(t0), _at(t1), _at(t0), _at(t1), _at(t1)],
-    )
+    if connection.vendor == "postgresql":
+        sql, params = CONNECTIONS_POSTGRESQL, [t0, t1, b0, t0, t1, t1, t1, t0]
+    else:
+        sql, params = CONNECTIONS_SQLITE, [t0, t1, b0, t0, t1, t0, t1, t1]
+    (now_n, with_repeat, now_ties, before_n, before_ties), *_ = _rows(sql, [_at(value) for value in params])
     raw.repeat_ties = RepeatTieShare(active_members=now_n, with_repeat_tie=with_repeat)
     raw.density = DensityChange(
         before=NetworkDensity(active_members=before_n, ties=before_ties),
