@@ -33,6 +33,8 @@ from pathlib import Path
 
 import websockets
 
+from bench.machine import cpu_model, git_commit
+
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "benchmarks.md"
 LOGS = REPO / "var" / "bench"  # each server's log from the latest run
@@ -622,20 +624,8 @@ def write_doc(section: str, old: str) -> str:
 def _machine(started: float, load_before: float) -> dict:
     import platform
 
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    commit = subprocess.run(  # noqa: S603
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,  # noqa: S607
-    ).stdout.strip()
     facts = (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, commit {commit or 'unknown'}, "
+        f"{os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, commit {git_commit()}, "
         f"{time.strftime('%Y-%m-%d')}, load average {load_before:.1f} at the start and "
         f"{os.getloadavg()[0]:.1f} at the end"
     )

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bench.machine import cpu_model, git_commit
+
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
 PROFILE_DIR = REPO / "var" / "bench"
@@ -475,20 +477,6 @@ def _run_worker(backend: Backend, arguments: argparse.Namespace, scratch: Path, 
 def _machine(results: dict[str, dict], started: float) -> dict:
     import django
 
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    commit = subprocess.run(  # noqa: S603
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,  # noqa: S607
-    ).stdout.strip()
     changed = subprocess.run(  # noqa: S603
         ["git", "status", "--porcelain", "--untracked-files=no", "--", "events", "community", "config"],  # noqa: S607
         cwd=REPO,
@@ -500,12 +488,12 @@ def _machine(results: dict[str, dict], started: float) -> dict:
         "uncommitted": [line[3:] for line in changed if line.strip()],
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "cores": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "sqlite": results.get("sqlite", {}).get("server_version", "not run"),
         "postgresql": results.get("postgresql", {}).get("server_version", "not run"),
-        "commit": commit or "unknown",
+        "commit": git_commit(),
         "run_seconds": time.monotonic() - started,
     }
 

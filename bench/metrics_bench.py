@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bench.machine import cpu_model, git_commit
+
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
 DEFAULT_POSTGRES = "postgres://root@127.0.0.1:5432"
@@ -285,25 +287,11 @@ def _machine(started: float, load_before: float) -> dict:
 
     import django
 
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    commit = subprocess.run(  # noqa: S603
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,  # noqa: S607
-    ).stdout.strip()
     return {
         "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": commit or "unknown",
+        "commit": git_commit(),
         "cores": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "run_seconds": time.monotonic() - started,
