@@ -84,8 +84,10 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
     pulse_aggregates = {
         "answered": Count("id"),
         "feeling_n": Count("feeling"),
+        "feeling_people": Count("user_id", distinct=True, filter=Q(feeling__isnull=False)),
         "feeling": Avg("feeling"),
         "connected_n": Count("id", filter=~Q(connected="")),
+        "connected_people": Count("user_id", distinct=True, filter=~Q(connected="")),
         "connected_yes": Count("id", filter=Q(connected=PulseConnection.YES)),
     }
     pulse_rows = _by_month(pulses, "event__starts_at", **pulse_aggregates)
@@ -104,8 +106,18 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
     threshold = disclosure_threshold()
 
     def pulse_cells(row: dict) -> list[object]:
-        feeling = row.get("feeling") if row.get("feeling_n", 0) >= threshold else SUPPRESSED
-        return [feeling, suppress_share(row.get("connected_yes", 0), row.get("connected_n", 0))]
+        # A mean (and a share, the mean of yes/no) needs `threshold` different people, not just answers: one
+        # person answering at ten events is still one person.
+        feeling = row.get("feeling") if row.get("feeling_people", 0) >= threshold else SUPPRESSED
+        connected = suppress_share(row.get("connected_yes", 0), row.get("connected_n", 0))
+        if row.get("connected_people", 0) < threshold:
+            connected = SUPPRESSED
+        return [feeling, connected]
+
+    def returning_cell(returning: int, people: int) -> object:
+        """Returning members, or "c" if they or the rest (people new that month) are too few: the two are
+        published side by side, so one would give the other away."""
+        return SUPPRESSED if min(returning, people - returning) < threshold else returning
 
     rows = []
     for label, month in zip(labels, months, strict=True):
@@ -116,7 +128,7 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
                 found.get("events", 0),
                 attendances.cells[label]["n"],
                 suppress_count(found.get("people", 0)),
-                suppress_count(returning.get(month, 0)),
+                returning_cell(returning.get(month, 0), found.get("people", 0)),
                 answered.cells[label]["n"],
                 *pulse_cells(pulse_rows.get(month, {})),
             ]
@@ -127,7 +139,7 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
             whole["events"],
             attendances.column_totals["n"],
             suppress_count(whole["people"]),
-            suppress_count(whole_returning),
+            returning_cell(whole_returning, whole["people"]),
             answered.column_totals["n"],
             *pulse_cells(pulse_whole),
         ]

@@ -52,7 +52,7 @@ def _whole(api_as, user, group) -> list:
 def test_a_leader_sees_their_groups_totals_and_pulse_averages(api_as, leader, group, figures_world):
     whole = _whole(api_as, leader, group)
     # events, check-ins, different people, returning, answers, average feeling, felt connected
-    assert whole[1:6] == [2, 24, 12, 12, 24]
+    assert whole[1:6] == [2, 24, 12, "c", 24]  # all 12 returned: 12 - 12 = 0 new people would be a small count
     assert whole[6] == 4.0  # the two quiet members' answers don't count
     assert whole[7] == "c"  # 16 of 24 said yes: the 8 who didn't are too few to publish the share
 
@@ -110,3 +110,37 @@ def test_the_figures_take_a_fixed_number_of_queries(api_as, leader, group, figur
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before) <= 15
+
+
+def test_a_pulse_average_needs_ten_people_not_ten_answers(api_as, leader, group, make_user, add_member):
+    """One consenting member answering "how was it?" at twelve events is still one person: no average, no share."""
+    person = make_user(display_name="Only One")
+    add_member(group, person)
+    EvaluationConsent.objects.create(user=person, consents=True)
+    for days in range(2, 14):
+        event = make_event(group, starts_in=-timedelta(days=days))
+        participation_record(
+            user=person, activity_key=f"event:{event.pk}", group=group, category="social", occurred_at=event.starts_at
+        )
+        Pulse.objects.create(event=event, user=person, feeling=5, connected="yes" if days % 2 else "no")
+    whole = _whole(api_as, leader, group)
+    assert whole[5] == 12  # twelve answers: a count of answers, shown
+    assert whole[6] == "c"
+    assert whole[7] == "c"
+
+
+def test_returning_members_are_c_when_the_new_ones_would_be_too_few(api_as, leader, group, make_user, add_member):
+    """15 different people, 12 of them returning: publishing 12 beside 15 would give away 3 new people."""
+    people = [make_user(display_name=f"Person {n:02d}") for n in range(15)]
+    first, second = (make_event(group, starts_in=-timedelta(days=days)) for days in (20, 10))
+    for index, person in enumerate(people):
+        add_member(group, person)
+        EvaluationConsent.objects.create(user=person, consents=True)
+        for event in (first, second) if index < 12 else (second,):
+            participation_record(
+                user=person, activity_key=f"event:{event.pk}", group=group, category="social",
+                occurred_at=event.starts_at,
+            )  # fmt: skip
+    whole = _whole(api_as, leader, group)
+    assert whole[3] == 15
+    assert whole[4] == "c"
