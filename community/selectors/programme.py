@@ -423,8 +423,12 @@ def _ons_builder(question: str) -> Builder:
 def _loneliness(raw: ProgrammeRaw, charts: bool) -> FigureTable:
     found = raw.loneliness
     counts = {str(total): n for total, n in found.ucla_counts.items()}
-    rows = _distribution(suppress_counts(counts), {key: f"Score {key}" for key in counts})
-    mean = found.ucla_mean if found.ucla_n >= disclosure_threshold() else SUPPRESSED
+    published = suppress_counts(counts)
+    rows = _distribution(published, {key: f"Score {key}" for key in counts})
+    # The mean is one more equation on the scores: beside a distribution with hidden cells it would give them away
+    # (two hidden scores a and b with a + b and 8a + 9b known), so it is published only when nothing is hidden.
+    enough = found.ucla_n >= disclosure_threshold() and published.suppressed_cells == 0
+    mean = found.ucla_mean if enough else SUPPRESSED
     return FigureTable(
         key="loneliness-ucla",
         title="Loneliness scores (UCLA 3-item)",

@@ -129,3 +129,19 @@ def test_a_hidden_zero_can_only_go_up():
     # Column 0 is (0, 0) with its total 0 shown: both hidden zeros must be 0.
     grid = [[0, 20, 20], [0, 20, 20], [0, 40, 40]]
     assert not is_protected((0, 0), {(0, 0), (0, 1), (1, 0), (1, 1)}, grid)
+
+
+def test_the_loneliness_average_is_c_when_its_distribution_hides_a_cell():
+    """Scores 8 (3 people) and 9 (0) are hidden; with the total and the average published, a + b = 3 and
+    8a + 9b = 24 would give them back. So the average goes too; with nothing hidden it is shown."""
+    from types import SimpleNamespace
+
+    from community.metrics.wellbeing import LonelinessFigures
+    from community.selectors.programme import _loneliness
+
+    hidden = LonelinessFigures(ucla_counts={3: 30, 4: 25, 5: 20, 6: 15, 7: 12, 8: 3, 9: 0})
+    table = _loneliness(SimpleNamespace(loneliness=hidden), False)
+    assert table.notes == ["Average score: c."]
+    shown = LonelinessFigures(ucla_counts={3: 30, 4: 25, 5: 20, 6: 15, 7: 12, 8: 11, 9: 10})
+    table = _loneliness(SimpleNamespace(loneliness=shown), False)
+    assert table.notes == [f"Average score: {shown.ucla_mean:.2f}."]
