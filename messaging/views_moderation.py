@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from community.errors import DomainError, NotFound
 from community.models import Membership, User
+from community.services.notifications import is_local_path
 from community.services.safeguarding import (
     ConcernOutcome,
     safeguarding_concern_claim,
@@ -103,8 +104,9 @@ class AuditFilterForm(_Form):
 
 
 def _back(request, fallback: str):
+    """Back to `next` when it is a path on this site (never another site, nor this one by plain http)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if is_local_path(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect(fallback)
 

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from community.errors import DomainError
+from community.services.notifications import is_local_path
 from messaging import permissions, selectors
 from messaging.models import StaffedHours, WordAction
 from messaging.services.moderation.room_controls import (
@@ -74,7 +75,7 @@ class _Form(forms.Form):
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if is_local_path(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
 

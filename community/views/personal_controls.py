@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community.errors import DomainError
 from community.selectors.personal_controls import my_blocks, my_mutes
+from community.services.notifications import is_local_path
 from community.services.personal_controls import person_block, person_mute, person_unblock, person_unmute
 
 SERVICES = {"block": person_block, "unblock": person_unblock, "mute": person_mute, "unmute": person_unmute}
@@ -26,7 +27,7 @@ DONE = {
 
 def _next_url(request, fallback: str) -> str:
     wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=False):
+    if is_local_path(wanted) and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return wanted
     return fallback
 

@@ -108,6 +108,11 @@ def test_a_refusal_is_shown_kindly_and_next_never_leaves_the_site(client, member
 
     assert response.redirect_chain[-1][0] == reverse("community:personal-controls")
     assert "You can&#x27;t block or mute yourself." in response.content.decode()
+    # Nor this site by plain http from an https page.
+    response = client.post(
+        reverse("community:person-mute", args=[member.pk]), {"next": "http://testserver/me/people/"}, secure=True
+    )
+    assert response["Location"] == reverse("community:personal-controls")
 
 
 def test_block_and_mute_pages_need_a_post_and_a_login(client, member, kai):

@@ -156,3 +156,25 @@ def test_members_see_a_removed_message_as_removed_by_a_moderator(reported, moder
     page = browser(friend).get(reverse("messaging:room", args=[room.pk])).content.decode()
     assert "Removed by a moderator" in page and "Message deleted" not in page
     assert "so are you" not in page
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["https://elsewhere.example/", "//elsewhere.example/", "http://testserver/moderation/audit/"],
+)
+def test_the_next_field_only_ever_leads_back_to_a_path_on_this_site(reported, moderator, elsewhere):
+    case, _, message, _ = reported
+    client = Client()
+    client.force_login(moderator)
+    response = client.post(
+        reverse("messaging:moderation-message-action", args=[message.pk, "hide"]),
+        {"reason": "Unkind", "next": elsewhere},
+        secure=True,  # a plain-http address on this site is a downgrade, refused like another site
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("messaging:moderation-queue")
+    here = reverse("messaging:moderation-case", args=[case.pk])
+    response = client.post(
+        reverse("messaging:moderation-note-add", args=[case.subject_id]), {"body": "x", "next": here}
+    )
+    assert response["Location"] == here

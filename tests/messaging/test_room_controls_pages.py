@@ -106,6 +106,10 @@ def test_the_duty_switch_goes_on_and_off_and_comes_back_to_the_page(mod_client, 
     response = mod_client.post(reverse("messaging:moderation-duty"), {"on": "0", "next": "https://elsewhere.example/"})
     assert response["Location"] == reverse("messaging:moderation-rooms")
     assert not ModeratorDuty.objects.filter(ended_at__isnull=True).exists()
+    response = mod_client.post(
+        reverse("messaging:moderation-duty"), {"on": "1", "next": "http://testserver/moderation/"}, secure=True
+    )
+    assert response["Location"] == reverse("messaging:moderation-rooms")  # not this site by plain http
 
 
 def test_the_word_list_page_adds_tests_changes_and_removes(mod_client):
