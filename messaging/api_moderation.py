@@ -54,6 +54,7 @@ CASE_ID = OpenApiParameter("case_id", OpenApiTypes.INT, OpenApiParameter.PATH, d
 USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The person's id.")
 MESSAGE_ID = OpenApiParameter("message_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The message's id.")
 MESSAGE_ACTIONS = ("hide", "restore", "remove", "approve", "reject")
+ID_MAX = 2**63 - 1  # the largest id a database stores; a larger one is refused (400) rather than reaching a query
 SANCTION_KINDS = "One of: " + ", ".join(SanctionKind.values) + "."
 
 
@@ -394,13 +395,17 @@ class ModerationSanctionInputSerializer(serializers.Serializer):
 
 
 class ModerationSanctionQuerySerializer(serializers.Serializer):
-    user = serializers.IntegerField(required=False, min_value=1)
+    user = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     in_force = serializers.BooleanField(required=False, default=False)
 
 
 class ModerationAuditQuerySerializer(serializers.Serializer):
-    actor = serializers.IntegerField(required=False, min_value=1, help_text="Who did it (a person's id).")
-    person = serializers.IntegerField(required=False, min_value=1, help_text="Whom it was about (a person's id).")
+    actor = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="Who did it (a person's id)."
+    )
+    person = serializers.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, help_text="Whom it was about (a person's id)."
+    )
     target_type = serializers.CharField(required=False, max_length=40, help_text='e.g. "messaging.message".')
     target_id = serializers.CharField(required=False, max_length=40)
     action = serializers.CharField(required=False, max_length=60, help_text='Exact, or a prefix ending in "."')

@@ -163,3 +163,18 @@ def test_queue_puts_safeguarding_first_with_counts(api_as, moderator, in_group, 
     assert body["counts"] == {"all": 3, "safeguarding": 1, "mine": 1, "unclaimed": 2}
     mine = api_as(moderator).get("/api/v1/moderation/queue/", {"filter": "mine"}).json()
     assert [item["id"] for item in mine["results"]] == [last.pk]
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/v1/moderation/audit/", {"actor": "99999999999999999999999"}),
+        ("/api/v1/moderation/audit/", {"person": "99999999999999999999999"}),
+        ("/api/v1/moderation/audit.csv", {"actor": "99999999999999999999999"}),
+        ("/api/v1/moderation/sanctions/", {"user": "99999999999999999999999"}),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_400_not_a_crash(api_as, moderator, url, query):
+    response = api_as(moderator).get(url, query)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
