@@ -126,6 +126,7 @@ class ModerationRoomApi(APIView):
         },
     )
     def patch(self, request, room_id: int):
+        permissions.require_moderator(request.user)
         fields = validated(RoomControlsInputSerializer, request.data)
         openings = fields.get("staffed_hours")
         room = room_controls_update(
@@ -272,6 +273,7 @@ class WordListApi(APIView):
         },
     )
     def post(self, request):
+        permissions.require_moderator(request.user)
         fields = validated(WordListEntryInputSerializer, request.data)
         entry = word_list_entry_add(
             actor=request.user, phrase=fields["phrase"], action=fields["action"], note=fields["note"]
@@ -309,6 +311,7 @@ class WordListEntryApi(APIView):
         },
     )
     def patch(self, request, entry_id: int):
+        permissions.require_moderator(request.user)
         fields = validated(WordListEntryUpdateInputSerializer, request.data)
         entry = word_list_entry_update(actor=request.user, entry_id=entry_id, **fields)
         return Response(_entry_data(entry))

@@ -174,6 +174,7 @@ class PhraseListApi(APIView):
         },
     )
     def post(self, request):
+        _moderators_only(request)
         row = safeguarding_phrase_add(actor=request.user, **validated(PhraseInputSerializer, request.data))
         return Response(PhraseOutputSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -193,6 +194,7 @@ class PhraseApi(APIView):
         },
     )
     def patch(self, request, phrase_id: int):
+        _moderators_only(request)
         data = validated(PhraseUpdateInputSerializer, request.data)
         row = safeguarding_phrase_update(actor=request.user, phrase_id=phrase_id, **data)
         return Response(PhraseOutputSerializer(row).data)
@@ -310,6 +312,7 @@ class ConcernResolveApi(APIView):
                    404: OpenApiResponse(description="No such concern (code `concern_not_found`).")},
     )  # fmt: skip
     def post(self, request, concern_id: int):
+        _moderators_only(request)
         data = validated(ConcernResolveInputSerializer, request.data)
         concern = safeguarding_concern_resolve(actor=request.user, concern_id=concern_id, **data)
         return Response(ConcernOutputSerializer(concern).data)

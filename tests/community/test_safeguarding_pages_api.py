@@ -164,3 +164,20 @@ def test_the_schema_describes_the_safeguarding_endpoints(api_as, staff):
     ):
         assert path in paths, path
         assert all(operation["tags"] == ["safeguarding"] for operation in paths[path].values())
+
+
+def test_a_member_sending_a_bad_body_to_a_moderators_endpoint_is_refused_as_not_a_moderator(api_as, member):
+    from django.utils import timezone
+
+    phrase = SafeguardingPhrase.objects.create(phrase="a listed phrase", category="suicide")
+    concern = SafeguardingConcern.objects.create(
+        person=member, source="message", source_id=1, excerpt="i want to die", due_at=timezone.now()
+    )
+    client = api_as(member)
+    for response in (
+        client.post("/api/v1/safeguarding/phrases/", {"category": "nonsense"}, format="json"),
+        client.patch(f"/api/v1/safeguarding/phrases/{phrase.pk}/", {"category": "nonsense"}, format="json"),
+        client.post(f"/api/v1/safeguarding/concerns/{concern.pk}/resolve/", {"outcome": "nonsense"}, format="json"),
+    ):
+        assert response.status_code == 403, response.json()
+        assert response.json()["code"] == "moderators_only"

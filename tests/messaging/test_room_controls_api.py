@@ -159,3 +159,20 @@ def test_a_members_room_list_carries_the_moderation_state(api_as, moderator, in_
     assert (listed["id"], listed["is_locked"], listed["slow_mode_seconds"], listed["open_now"]) == (
         room.pk, True, 30, True,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/api/v1/moderation/word-list/"),
+        ("patch", "/api/v1/moderation/word-list/{entry}/"),
+        ("patch", "/api/v1/moderation/rooms/{room}/"),
+    ],
+)
+def test_a_member_sending_a_bad_body_is_refused_as_not_a_moderator(api_as, in_group, room, method, url):
+    entry = WordListEntry.objects.create(phrase="muppet", action="flag")
+    response = getattr(api_as(in_group), method)(
+        url.format(entry=entry.pk, room=room.pk), {"action": "shout", "slow_mode_seconds": "x"}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "moderators_only"
