@@ -17,6 +17,10 @@ from community.models import Group, ParticipationEntry
 DEFAULT_DAYS = 365
 LONGEST_DAYS = 5 * 366
 CATEGORY_MAX = 30
+# Dates outside these are refused: the figures also look at the period before (and the day after) the one chosen,
+# which would run off the calendar near year 1 or 9999.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,18 @@ def _day(params: Mapping, key: str, fallback: date, label: str) -> date:
     if not text:
         return fallback
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
             f"The {label} date should look like 2026-01-31.", code="invalid_filter", fields={key: ["Not a date."]}
         ) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(
+            f"The {label} date should be between {EARLIEST.year} and {LATEST.year}.",
+            code="invalid_filter",
+            fields={key: ["Out of range."]},
+        )
+    return day
 
 
 def programme_filters_from(*, params: Mapping) -> ProgrammeFilters:

@@ -133,3 +133,18 @@ def test_the_page_takes_the_same_number_of_queries_with_more_people(client, staf
     with CaptureQueriesContext(connection) as after:
         client.get("/programme/")
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize(
+    "query", ["from=0001-01-01&to=0001-01-02", "from=9999-12-01&to=9999-12-31", "from=2026-02-30", "from=1800-01-01"]
+)
+def test_dates_off_the_calendar_are_refused_not_a_server_error(client, api_as, staff, group, query):
+    """The figures also look at the period before the one chosen and the day after it: near year 1 or 9999 that
+    would run off the calendar."""
+    client.force_login(staff)
+    assert client.get(f"/programme/?{query}").status_code == 400
+    assert client.get(f"/groups/{group.slug}/figures/?{query}").status_code == 400
+    assert client.get(f"/programme/attendance.csv?{query}").status_code == 400
+    response = api_as(staff).get(f"/api/v1/programme/summary/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_filter"
