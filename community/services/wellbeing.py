@@ -52,7 +52,7 @@ UCLA_KEYS = tuple(key for key in ANSWER_KEYS if key.startswith("ucla_"))
 def _clean_score(key: str, value, low: int, high: int) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():  # not isdigit(): "²" is a digit int() refuses
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(

@@ -56,6 +56,13 @@ def test_sending_nothing_keeps_you_on_the_form_with_a_kind_word(signed_in):
     assert not WellbeingCheckIn.objects.exists()
 
 
+@pytest.mark.parametrize("odd", ["²", "x", "-1", "1.5", "3 4"])
+def test_an_odd_answer_is_refused_kindly_not_a_server_error(signed_in, odd):
+    response = signed_in.post(CHECKIN, {"swemwbs_1": odd})
+    assert response.status_code == 400
+    assert not WellbeingCheckIn.objects.exists()
+
+
 def test_a_wrong_answer_keeps_the_chosen_answers(signed_in):
     response = signed_in.post(CHECKIN, {"swemwbs_1": "2", "ons_anxiety": "12"})
     assert response.status_code == 400
