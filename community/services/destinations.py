@@ -95,7 +95,7 @@ def _clean_area(area) -> str:
 
 
 def _clean_progress(progress) -> int:
-    if isinstance(progress, str) and progress.strip().isdigit():
+    if isinstance(progress, str) and progress.strip().isdecimal():  # not isdigit(): int("²") fails
         progress = int(progress.strip())
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput("Progress is a whole number from 0 to 100.", code="progress_out_of_range")

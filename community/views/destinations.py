@@ -83,7 +83,7 @@ ACTIONS = {
 
 
 def _int(value) -> int:
-    return int(value) if isinstance(value, str) and value.isdigit() else 0
+    return int(value) if isinstance(value, str) and value.isdecimal() else 0  # not isdigit(): int("²") fails
 
 
 def _tick_steps(request) -> None:

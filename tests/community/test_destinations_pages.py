@@ -63,3 +63,21 @@ def test_evaluators_keep_no_destination(client, evaluator):
     client.force_login(evaluator)
     assert client.get(PAGE).status_code == 403
     assert client.get("/me/doing-now/").status_code == 403
+
+
+def test_odd_numbers_in_the_forms_are_not_a_500(client, member):
+    """ "²" passes str.isdigit() but int() refuses it; a huge id finds nothing."""
+    client.force_login(member)
+    client.post(f"{PAGE}goal-add/", {"area": "job", "title": "Find a weekend job"})
+    goal = Goal.objects.get(user=member)
+    for fields in (
+        {"goal": "²"},
+        {"goal": "9" * 30},
+        {"goal": goal.pk, "progress": "²"},
+        {"goal": goal.pk, "progress": "9" * 30},
+    ):
+        assert client.post(f"{PAGE}goal-update/", fields).status_code == 302
+    assert client.post(f"{PAGE}steps-tick/", {"goal": goal.pk, "done": ["²"]}).status_code == 302
+    assert client.post(f"{PAGE}step-delete/", {"goal": goal.pk, "step": "²"}).status_code == 302
+    goal.refresh_from_db()
+    assert goal.progress == 0
