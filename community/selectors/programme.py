@@ -552,8 +552,10 @@ def table_csv(table: FigureTable) -> str:
 
 
 def _safe_cell(text: str) -> str:
-    """Spreadsheet formula injection: a label starting with = + - @ is written as text."""
-    return "'" + text if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)) else text
+    """Spreadsheet formula injection (OWASP): a label starting with = + - @, a tab or a carriage return is written as
+    text; a negative number stays a number."""
+    risky = text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text))
+    return "'" + text if risky else text
 
 
 def _is_number(text: str) -> bool:

@@ -145,3 +145,23 @@ def test_the_loneliness_average_is_c_when_its_distribution_hides_a_cell():
     shown = LonelinessFigures(ucla_counts={3: 30, 4: 25, 5: 20, 6: 15, 7: 12, 8: 11, 9: 10})
     table = _loneliness(SimpleNamespace(loneliness=shown), False)
     assert table.notes == [f"Average score: {shown.ucla_mean:.2f}."]
+
+
+def test_a_programme_csv_writes_formula_like_labels_as_text_and_negative_numbers_as_numbers():
+    import csv
+    import io
+
+    from community.selectors.programme import NUMBER, Column, FigureTable, table_csv
+
+    labels = ["=HYPERLINK(1)", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "Social"]
+    table = FigureTable(
+        key="k",
+        title="t",
+        about="a",
+        columns=[Column("=Month", "label"), Column("Change", NUMBER)],
+        rows=[[label, -1.5] for label in labels],
+    )
+    rows = list(csv.reader(io.StringIO(table_csv(table))))
+    assert rows[0] == ["'=Month", "Change"]
+    assert [row[0] for row in rows[1:]] == ["'" + label for label in labels[:-1]] + ["Social"]
+    assert {row[1] for row in rows[1:]} == {"-1.50"}
