@@ -69,7 +69,8 @@ class FigureTable:
 
     def display_rows(self) -> list[list[str]]:
         return [
-            [display(cell, column.kind) for cell, column in zip(row, self.columns, strict=True)] for row in self.rows
+            [display(cell, kind) for cell, kind in zip(row, self._kinds(index), strict=True)]
+            for index, row in enumerate(self.rows)
         ]
 
     def csv_rows(self) -> list[list[str]]:
@@ -87,9 +88,10 @@ class FigureTable:
             "about": self.about,
             "columns": [{"title": column.title, "kind": column.kind} for column in self.columns],
             "rows": [
-                [json_value(cell, column.kind) for cell, column in zip(row, self.columns, strict=True)]
-                for row in self.rows
+                [json_value(cell, kind) for cell, kind in zip(row, self._kinds(index), strict=True)]
+                for index, row in enumerate(self.rows)
             ],  # fmt: skip
+            "row_kinds": self.row_kinds,
             "suppressed_cells": self.suppressed,
             "notes": self.notes,
         }

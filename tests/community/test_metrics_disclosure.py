@@ -165,3 +165,21 @@ def test_a_programme_csv_writes_formula_like_labels_as_text_and_negative_numbers
     assert rows[0] == ["'=Month", "Change"]
     assert [row[0] for row in rows[1:]] == ["'" + label for label in labels[:-1]] + ["Social"]
     assert {row[1] for row in rows[1:]} == {"-1.50"}
+
+
+def test_a_measure_tables_rows_are_shown_in_their_own_kind_on_the_page_in_json_and_in_csv():
+    """The connections table has one "Value" column but a count, then shares: each row in its own kind everywhere."""
+    from community.selectors.programme import COUNT, NUMBER, PERCENT, Column, FigureTable
+
+    table = FigureTable(
+        key="k",
+        title="t",
+        about="a",
+        columns=[Column("Measure", "label"), Column("Value", NUMBER)],
+        rows=[["People", 12], ["Share", 0.6], ["Change", -1.234]],
+        row_kinds=[COUNT, PERCENT, NUMBER],
+    )
+    assert table.display_rows() == [["People", "12"], ["Share", "60.0%"], ["Change", "-1.23"]]
+    assert table.csv_rows()[1:] == [["People", "12"], ["Share", "60.0"], ["Change", "-1.23"]]
+    assert table.as_dict()["rows"] == [["People", 12], ["Share", 0.6], ["Change", -1.234]]
+    assert table.as_dict()["row_kinds"] == [COUNT, PERCENT, NUMBER]
