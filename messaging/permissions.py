@@ -112,7 +112,8 @@ def access_room(*, user: User, room_id: int, for_update: bool = False) -> Room:
 
 
 def access_message(*, user: User, message_id: int) -> Message:
-    """The message if `user` may read its room. A hidden message is only found by moderators."""
+    """The message if `user` may read its room. A hidden message is only found by moderators; a message held for
+    review only by its author and moderators (nobody else has seen it)."""
     message = (
         Message.objects.select_related("room", "room__group", "room__event", "room__event__group", "author")
         .filter(pk=message_id)
@@ -123,6 +124,8 @@ def access_message(*, user: User, message_id: int) -> Message:
     if message is None or not can_read_room(user, message.room):
         raise message_not_found()
     if message.is_hidden and not is_moderator_or_staff(user):
+        raise message_not_found()
+    if message.is_held and message.author_id != user.pk and not is_moderator_or_staff(user):
         raise message_not_found()
     return message
 
@@ -340,6 +343,8 @@ def delete_refusal(user: User, message: Message) -> DomainError | None:
 
 
 def react_refusal(user: User, message: Message) -> DomainError | None:
+    if message.is_held:  # not in the room yet: a reaction would show it to everyone
+        return message_not_found()
     if message.is_deleted:
         return Forbidden("That message has been deleted.", code="message_deleted")
     return post_refusal(user, message.room)

@@ -85,7 +85,8 @@ def reply_payload(message: Message | None) -> dict | None:
     return {
         "id": message.pk,
         "author": person_payload(message.author),
-        "excerpt": message.body[:REPLY_EXCERPT_CHARS] if _shows_words(message) else "",
+        # A reply is seen by the whole room: never the words of a message held for review (held by a later edit).
+        "excerpt": message.body[:REPLY_EXCERPT_CHARS] if _shows_words(message) and not message.is_held else "",
         "is_deleted": message.is_deleted,
         "is_hidden": message.is_hidden,
     }

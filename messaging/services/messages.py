@@ -192,7 +192,7 @@ def _reply_target(*, room: Room, reply_to_id: int | None) -> Message | None:
         if isinstance(reply_to_id, int)
         else None
     )
-    if target is None or target.is_hidden:
+    if target is None or target.is_hidden or target.is_held:  # a held message is its author's alone for now
         raise NotFound("We couldn't find the message you're replying to in this chat.", code="reply_not_found")
     return target
 

@@ -119,3 +119,39 @@ def test_rejecting_a_message_that_is_not_held_is_refused(said, moderator):
     with pytest.raises(Conflict) as refused:
         held_message_reject(actor=moderator, message_id=said.pk, reason="No")
     assert refused.value.code == "not_held"
+
+
+def test_a_held_messages_words_never_reach_the_room_through_a_reply(api_as, room, in_group, friend, moderator):
+    """A held message is only its author's until a moderator approves it: nobody can reply to it (its id is easy to
+    guess), and a reply to a message later held by an edit no longer quotes its words."""
+    from messaging.models import WordListEntry
+
+    held = held_message(room, friend, body="i want to die")
+    response = api_as(in_group).post(
+        f"/api/v1/rooms/{room.pk}/messages/", {"body": "what?", "reply_to": held.pk}, format="json"
+    )
+    assert (response.status_code, response.json().get("code")) == (404, "reply_not_found"), response.json()
+
+    quoted = Message.objects.create(room=room, author=friend, body="See you at art club")
+    Message.objects.create(room=room, author=in_group, body="Yes!", reply_to=quoted)
+    WordListEntry.objects.create(phrase="muppet", action="hold")
+    api_as(friend).patch(f"/api/v1/messages/{quoted.pk}/", {"body": "You muppet, Robin"}, format="json")
+    quoted.refresh_from_db()
+    assert quoted.is_held and quoted.body == "You muppet, Robin"
+    history = api_as(in_group).get(f"/api/v1/rooms/{room.pk}/messages/").json()
+    assert "muppet" not in str(history) and "die" not in str(history)
+
+
+def test_nobody_but_its_author_and_moderators_can_reach_a_held_message(api_as, room, in_group, friend, moderator):
+    """Reacting to a held message (someone else's, by guessing its id) would send it, words and all, to the room."""
+    from django.test import TestCase
+
+    held = held_message(room, friend, body="i want to die")
+    with TestCase.captureOnCommitCallbacks(execute=False) as sent:
+        response = api_as(in_group).post(f"/api/v1/messages/{held.pk}/reactions/", {"emoji": "👍"}, format="json")
+    assert (response.status_code, response.json().get("code")) == (404, "message_not_found"), response.json()
+    assert sent == []
+    with TestCase.captureOnCommitCallbacks(execute=False) as sent:
+        response = api_as(friend).post(f"/api/v1/messages/{held.pk}/reactions/", {"emoji": "👍"}, format="json")
+    assert response.status_code == 404 and sent == []  # its author neither, until a moderator approves it
+    assert not held.reactions.exists()
