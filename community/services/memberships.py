@@ -260,8 +260,9 @@ def membership_remove(*, actor: User, group: Group, user: User) -> Membership:
     return membership
 
 
-def membership_ban(*, actor: User, group: Group, user: User) -> Membership:
-    """Keep someone out of the group until a leader, moderator or staff lifts it. Banning twice is fine."""
+def membership_ban(*, actor: User, group: Group, user: User, tell: bool = True) -> Membership:
+    """Keep someone out of the group until a leader, moderator or staff lifts it. Banning twice is fine. `tell=False`
+    when the caller sends its own notice (a moderator's sanction explains why and until when)."""
     _require_can_ban(actor, group)
     user = _require_person(user)
     _require_not_self(actor, user)
@@ -274,12 +275,14 @@ def membership_ban(*, actor: User, group: Group, user: User) -> Membership:
         was_in = membership.status in (MembershipStatus.ACTIVE, MembershipStatus.PENDING)
         previous = _save(membership, status=MembershipStatus.BANNED, decided_by=actor, role=MembershipRole.MEMBER)
         _audit(actor=actor, action="membership.banned", membership=membership, previous=None if created else previous)
-        if was_in:
+        if was_in and tell:
             notify(
                 user=user,
                 kind="membership_removed",
                 title=f"You can't take part in {group.name} any more",
-                body="A peer leader or staff member stopped you taking part. You can talk to staff about it.",
+                body=(
+                    "A peer leader, moderator or staff member stopped you taking part. You can talk to staff about it."
+                ),
                 url=reverse("community:group-list"),
             )
     _changed(actor, user, group)

@@ -115,6 +115,15 @@ def test_rejecting_a_held_message_keeps_it_from_others_and_the_author_sees_it_re
     assert refused.value.code == "already_rejected"
 
 
+def test_rejecting_a_held_message_someone_already_hid_closes_its_case(room, in_group, moderator):
+    held = held_message(room, in_group)
+    case_report_add(reason=ReportReason.NEW_MEMBER, message=held)
+    message_hide(actor=moderator, message_id=held.pk, reason="Hidden first")
+    held_message_reject(actor=moderator, message_id=held.pk, reason="Not for this group")
+    case = ModerationCase.objects.get(message=held)
+    assert (case.status, case.outcome) == (CaseStatus.RESOLVED, "hidden")
+
+
 def test_rejecting_a_message_that_is_not_held_is_refused(said, moderator):
     with pytest.raises(Conflict) as refused:
         held_message_reject(actor=moderator, message_id=said.pk, reason="No")

@@ -158,7 +158,9 @@ def test_a_moderator_bans_from_a_group_and_lifting_unbans(group, in_group, moder
     again = member_ban_from_group(actor=moderator, user_id=in_group.pk, group_slug=group.slug, reason="Bullying")
     assert again.pk == sanction.pk
     assert Membership.objects.get(group=group, user=in_group).status == MembershipStatus.BANNED
-    assert any("Art Club" in notice.title for notice in notices(in_group))
+    about_the_ban = list(Notification.objects.filter(user=in_group, title__contains="Art Club"))
+    assert len(about_the_ban) == 1, "one notice, the one that says why"
+    assert "Bullying" in about_the_ban[0].body
     sanction_lift(actor=moderator, sanction_id=sanction.pk, reason="Second chance")
     assert Membership.objects.get(group=group, user=in_group).status == MembershipStatus.REMOVED
     with pytest.raises(NotFound):

@@ -25,7 +25,7 @@ def test_the_report_form_has_the_seven_reasons_in_plain_words_and_reassurance(cl
     assert page.count('type="radio" name="reason"') == 7
     for words in ("Bullying or harassment", "Spam or adverts", "Something else", "personal information"):
         assert words in page
-    assert "A moderator will look at this. They won't tell the person who reported it." in page
+    assert "A moderator will look at this. They won't tell the other person it was you." in page
     assert "you&#x27;re rubbish" in page  # what you're reporting
     assert "<legend>What&#x27;s wrong?</legend>" in page
 

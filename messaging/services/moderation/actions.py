@@ -184,7 +184,8 @@ def held_message_reject(*, actor: User, message_id: int, reason: str) -> Message
         message = _lock(message_id)
         if not message.is_held:
             raise Conflict("That message isn't waiting for review any more. You can hide it instead.", code="not_held")
-        if message.is_hidden:
+        if message.is_hidden:  # already kept from everyone (hidden earlier): only the case is left to close
+            _resolve_open_case(actor=actor, message=message, outcome=CaseOutcome.HIDDEN, note=reason)
             return message
         before = _state(message)
         message.is_hidden = True

@@ -37,7 +37,7 @@ from messaging.services.moderation.cases import case_report_add
 
 NOTE_MAX_CHARS = 1000
 THANKS = (
-    "Thanks for telling us. A moderator will look at this. They won't tell the person who reported it. "
+    "Thanks for telling us. A moderator will look at this. They won't tell the other person it was you. "
     "We'll let you know when it's been looked at."
 )
 OUTCOME_KIND = "report_outcome"

@@ -338,7 +338,7 @@ def member_ban_from_group(
             case=case,
         )
         if changed:
-            membership_ban(actor=actor, group=group, user=user)
+            membership_ban(actor=actor, group=group, user=user, tell=False)  # this notice says why and until when
             _tell(
                 user,
                 title=f"You can't take part in {group.name} for now",
