@@ -32,6 +32,7 @@ from community.permissions import (
 )
 from community.queries import one_or_none
 from community.selectors.duty import anyone_on_duty
+from community.services.suspension import describe_until
 from events.models import Event, Rsvp, RsvpStatus
 from events.permissions import can_organise_event
 from messaging import staffed_hours
@@ -192,7 +193,7 @@ def _sanction_in_force(user: User, room: Room, *, now: datetime) -> Sanction | N
 
 
 def _sanction_refusal(sanction: Sanction) -> Forbidden:
-    until = f" until {staffed_hours.describe_opening(sanction.ends_at)}" if sanction.ends_at else " for now"
+    until = f" {describe_until(sanction.ends_at)}" if sanction.ends_at else " for now"
     if sanction.kind == SanctionKind.SILENCE:
         return Forbidden(
             f"A moderator has paused your messages{until}. You can still read everything.", code="silenced"

@@ -22,3 +22,8 @@ def anyone_on_duty() -> bool:
 
 def is_on_duty(*, user: User) -> bool:
     return ModeratorDuty.objects.filter(moderator=user, ended_at__isnull=True).exists()
+
+
+def safeguarding_leads() -> QuerySet[User]:
+    """Staff who lead safeguarding: told of every crisis alert and every escalation."""
+    return User.objects.filter(is_active=True, is_safeguarding_lead=True)

@@ -38,7 +38,7 @@ from community.models import (
     SupportContact,
     User,
 )
-from community.selectors.duty import moderators_on_duty
+from community.selectors.duty import moderators_on_duty, safeguarding_leads
 from community.selectors.safeguarding import support_contacts
 from community.services.audit import audit_record
 from community.services.notifications import notify, notify_many
@@ -186,7 +186,7 @@ def alert_recipients(*, person: User | None) -> list[User]:
         on_duty = list(User.objects.filter(is_active=True, site_role=SiteRole.MODERATOR))
         if not on_duty:
             on_duty = list(User.objects.filter(is_active=True, site_role=SiteRole.STAFF))
-    leads = list(User.objects.filter(is_active=True, is_safeguarding_lead=True))
+    leads = list(safeguarding_leads())
     people = {user.pk: user for user in [*on_duty, *leads]}
     if person is not None:
         people.pop(person.pk, None)

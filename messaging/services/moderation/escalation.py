@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from community.models import SafeguardingConcern, SiteRole, User
 from community.models_safety import ConcernStatus
+from community.selectors.duty import safeguarding_leads
 from community.services.audit import audit_record
 from community.services.notifications import notify_many
 from messaging.models import CaseStatus, ModerationCase
@@ -27,9 +28,7 @@ class Escalated:
 
 def escalation_recipients() -> list[User]:
     """Every active moderator and every safeguarding lead (staff who lead safeguarding)."""
-    people = User.objects.filter(is_active=True).filter(site_role=SiteRole.MODERATOR) | User.objects.filter(
-        is_active=True, is_safeguarding_lead=True
-    )
+    people = User.objects.filter(is_active=True, site_role=SiteRole.MODERATOR) | safeguarding_leads()
     return [person for person in people.distinct() if not person.is_suspended]
 
 

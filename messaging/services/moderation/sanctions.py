@@ -150,20 +150,24 @@ def _sanction_apply(
         ends_at=ends_at,
         created_by=actor,
     )
+    _audit_new(actor=actor, sanction=sanction, group=audit_group)
+    return sanction, True
+
+
+def _audit_new(*, actor: User, sanction: Sanction, group: Group | None = None) -> None:
     audit_record(
         actor=actor,
-        action=f"sanction.{kind}",
+        action=f"sanction.{sanction.kind}",
         target=sanction,
-        group=audit_group,
+        group=group,
         data={
-            "user_id": user.pk,
-            "case_id": case.pk if case else None,
+            "user_id": sanction.user_id,
+            "case_id": sanction.case_id,
             "before": None,
             "after": _describe(sanction),
-            "reason": reason,
+            "reason": sanction.reason,
         },
     )
-    return sanction, True
 
 
 def _tell(user: User, *, title: str, body: str, url: str = "") -> None:
@@ -193,18 +197,7 @@ def member_warn(*, actor: User, user_id: int, reason: str, case_id: int | None =
         sanction = Sanction.objects.create(
             user=user, kind=SanctionKind.WARN, case=case, reason=reason, starts_at=now, created_by=actor
         )
-        audit_record(
-            actor=actor,
-            action="sanction.warn",
-            target=sanction,
-            data={
-                "user_id": user.pk,
-                "case_id": case.pk if case else None,
-                "before": None,
-                "after": _describe(sanction),
-                "reason": reason,
-            },
-        )
+        _audit_new(actor=actor, sanction=sanction)
         _tell(
             user,
             title="A note from the moderators",
