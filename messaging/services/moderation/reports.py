@@ -89,11 +89,9 @@ def outcome_words(case: ModerationCase) -> str:
 
 
 def reportable_message(*, actor: User, message_id: int) -> Message:
-    """The message if `actor` can see it and it isn't theirs (the same rules as the chat: someone else's held
-    message is out of sight)."""
+    """The message if `actor` can see it (messaging.permissions.access_message: someone else's held message is out
+    of sight) and it isn't theirs."""
     message = permissions.access_message(user=actor, message_id=message_id)
-    if message.is_held and message.author_id != actor.pk:
-        raise permissions.message_not_found()
     if message.author_id == actor.pk:
         raise _not_yourself("your own message")
     return message
