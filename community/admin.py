@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from community import (
+    admin_privacy,  # noqa: F401 - registers the privacy tables
     admin_safeguarding,  # noqa: F401 - registers the safeguarding tables
     admin_wellbeing,  # noqa: F401 - registers the wellbeing tables (who and when only)
 )

@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     eligibility_confirmed_at = models.DateTimeField(null=True, blank=True)
     agreement_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set only on the anonymous stand-in an erased account leaves behind (community.models_privacy.ErasedAccount).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -92,6 +94,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_under_18(self) -> bool:
         return self.age_band == AgeBand.UNDER_18
+
+    @property
+    def is_erased(self) -> bool:
+        """This row is the anonymous stand-in of an erased account: no name, no email, no way to sign in."""
+        return self.erased_at is not None
 
     @property
     def is_suspended(self) -> bool:
@@ -371,5 +378,6 @@ class Tie(models.Model):
         return f"{self.user_low_id}-{self.user_high_id} met {self.times_met}x"
 
 
+from community.models_privacy import *  # noqa: E402,F401,F403
 from community.models_safety import *  # noqa: E402,F401,F403
 from community.models_wellbeing import *  # noqa: E402,F401,F403

@@ -170,6 +170,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Data exports (docs/privacy.md): a private folder, never served as media; only their owner downloads them.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("HN_EXPORT_ROOT", str(VAR_DIR / "exports")), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -276,6 +281,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Privacy and data rights (docs/privacy.md). The apps that hold personal data, in the order erasure and retention
+# walk them (messaging, then events, then community: later apps' rows point at earlier ones). Each has a
+# `data_rights` package: `sections.py` (what we keep, for the export and the "what we keep" page), `erase.py` and
+# `retention.py`. community never imports the others; it finds them here.
+HN_DATA_RIGHTS_APPS = ["messaging", "events", "community"]
+# How long a data export can be downloaded.
+HN_EXPORT_LINK_DAYS = env_int("HN_EXPORT_LINK_DAYS", 7)
+# Retention, in days (operator-configurable; a periodic job enforces them and logs each run).
+HN_RETENTION_CHAT_DAYS = env_int("HN_RETENTION_CHAT_DAYS", 365)
+HN_RETENTION_REVIEWED_CONTENT_DAYS = env_int("HN_RETENTION_REVIEWED_CONTENT_DAYS", 30)
+HN_RETENTION_INVITATION_DAYS = env_int("HN_RETENTION_INVITATION_DAYS", 30)
+HN_RETENTION_NOTIFICATION_DAYS = env_int("HN_RETENTION_NOTIFICATION_DAYS", 90)
+# Safeguarding and moderation records, and the link from an erased account to them: 6 years after they close.
+HN_RETENTION_SAFEGUARDING_DAYS = env_int("HN_RETENTION_SAFEGUARDING_DAYS", 6 * 365)
 
 # Functions that add each app's demo data after community's people and groups (see `manage.py seed_demo`).
 HN_DEMO_SEEDERS = ["events.demo.seed_demo_events"]

@@ -11,6 +11,7 @@ HUEY = {**HUEY, "immediate": True}
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "exports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
