@@ -46,6 +46,12 @@ class Conflict(DomainError):
     default_detail = "That clashes with something that already exists."
 
 
+class Gone(DomainError):
+    status = 410
+    code = "gone"
+    default_detail = "That isn't available any more."
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
