@@ -484,3 +484,16 @@ def access_own_goal_step(*, user: User, goal_id: int, step_id: int, lock: bool =
     if step is None:
         raise NotFound("We couldn't find that step.", code="step_not_found")
     return step
+
+
+# --- the community agreement and the privacy notice (issue 7) ------------------------------------------------------
+
+
+def can_publish_policies(user: User) -> bool:
+    """Staff publish new versions of the community agreement and the privacy notice."""
+    return is_site_staff(user) or bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def require_publish_policies(user: User) -> None:
+    if not can_publish_policies(user):
+        raise Forbidden("Only staff can publish the community agreement or the privacy notice.", code="staff_only")
