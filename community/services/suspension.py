@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from importlib import import_module
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -20,6 +18,7 @@ from community import permissions, realtime
 from community.errors import Forbidden, NotFound
 from community.models import User
 from community.services.audit import audit_record
+from community.services.sessions import user_sessions_end
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def account_suspend(*, actor: User, user: User, until: datetime, reason: str = "
                 },
             )
         Token.objects.filter(user=locked).delete()
-        _end_sessions(locked.pk)
+        user_sessions_end(locked.pk)
         realtime.access_changed_on_commit(locked.pk)
     user.suspended_until = locked.suspended_until
     return user
@@ -110,22 +109,3 @@ def account_unsuspend(*, actor: User, user: User, reason: str = "") -> User:
             )
     user.suspended_until = None
     return user
-
-
-def _end_sessions(user_id: int) -> None:
-    """Delete the person's stored sessions. With a session engine that can't be searched (cookies, cache) the
-    sessions stay, but they no longer count: community.auth_backends refuses a suspended person's session."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store, "get_model_class"):
-        return
-    model = store.get_model_class()
-    wanted = str(user_id)
-    doomed = []
-    for session in model.objects.filter(expire_date__gt=timezone.now()).iterator():
-        try:
-            if str(session.get_decoded().get("_auth_user_id")) == wanted:
-                doomed.append(session.pk)
-        except Exception:  # noqa: S112 - an unreadable session belongs to nobody
-            continue
-    if doomed:
-        model.objects.filter(pk__in=doomed).delete()
