@@ -497,3 +497,27 @@ def can_publish_policies(user: User) -> bool:
 def require_publish_policies(user: User) -> None:
     if not can_publish_policies(user):
         raise Forbidden("Only staff can publish the community agreement or the privacy notice.", code="staff_only")
+
+
+# --- deleting an account (issue 7) -----------------------------------------------------------------------------------
+
+
+def can_erase_account_for(actor: User, user: User) -> bool:
+    """Staff may delete someone else's account when that person asks them to (the admin action): never another staff
+    member's (or a superuser's), never their own that way (they use /me/data/delete/ with their password), and never
+    an account that is already an erased one's anonymous stand-in. Everyone may delete their own with their password.
+    """
+    if actor.pk == user.pk or user.is_erased:
+        return False
+    if user.site_role == SiteRole.STAFF or user.is_superuser:
+        return False
+    return is_site_staff(actor)
+
+
+def require_erase_account_for(actor: User, user: User) -> None:
+    if not can_erase_account_for(actor, user):
+        raise Forbidden(
+            "Staff can delete a member's account when the member asks, but not their own or another staff member's "
+            "this way.",
+            code="cannot_erase_account",
+        )
