@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from community.services.notifications import notification_email_send
+from community.services.retention import retention_run
 from community.services.wellbeing import checkin_invitations_send
 
 
@@ -20,3 +21,10 @@ def send_checkin_invitations() -> int:
     """Daily, mid-morning: the gentle wellbeing check-in invitation to members who are due one (at most every
     HN_CHECKIN_INVITE_DAYS, never if they switched it off or checked in recently)."""
     return checkin_invitations_send()
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))
+def purge_expired_data() -> dict:
+    """Daily, early morning (quiet hours): delete what is past its retention period and log the run
+    (community.services.retention; `manage.py retention --dry-run` shows what the next run would delete)."""
+    return retention_run().removed
