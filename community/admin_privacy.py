@@ -1,16 +1,38 @@
 """Admin for privacy records: the agreement and notice versions, who accepted them, data exports (who and when,
-never the file), the records kept after an erasure, and the retention job's log."""
+never the file), the records kept after an erasure, and the retention job's log.
+
+Staff publish a new version of the agreement or the notice with "Add" on the policy documents page: it goes through
+community.services.policies.policy_publish (the next version number, an audit entry, a notification to every member,
+who are then asked to accept it). A published version is never changed.
+"""
 
 from django.contrib import admin
 
+from community import permissions
 from community.admin_base import ReadOnlyAdmin
 from community.models import DataExport, ErasedAccount, PolicyAcceptance, PolicyDocument, RetentionRun
+from community.services.policies import policy_publish
+
+PUBLISH_FIELDS = ["kind", "title", "summary", "body"]
 
 
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(ReadOnlyAdmin):
     list_display = ["kind", "version", "title", "published_at", "published_by"]
     list_filter = ["kind"]
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.can_publish_policies(request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return PUBLISH_FIELDS
+        return [*PUBLISH_FIELDS[:1], "version", *PUBLISH_FIELDS[1:], "published_at", "published_by"]
+
+    def save_model(self, request, obj, form, change):
+        """Adding publishes the next version (the one write path); nothing else saves."""
+        published = policy_publish(actor=request.user, **{name: form.cleaned_data[name] for name in PUBLISH_FIELDS})
+        obj.pk, obj.version, obj.published_at = published.pk, published.version, published.published_at
 
 
 @admin.register(PolicyAcceptance)

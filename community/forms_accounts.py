@@ -91,7 +91,7 @@ class SignUpForm(KindForm):
         ),
     )
     accepts_agreement = forms.BooleanField(
-        label="I've read the community agreement and I'll follow it",
+        label="I've read the community agreement and the privacy notice",
         required=False,
     )
 

@@ -1,13 +1,22 @@
-"""Turns a DomainError raised while rendering a page into a friendly error page with the right status."""
+"""Request middleware: friendly error pages for DomainErrors, and the gate that asks people to accept a new version
+of the community agreement or the privacy notice before they carry on."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from community.errors import DomainError, RateLimited
+from community.services.policies import policies_all_accepted
 
 
 class DomainErrorPageMiddleware:
+    """Turns a DomainError raised while rendering a page into a friendly error page with the right status."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -21,3 +30,69 @@ class DomainErrorPageMiddleware:
         if isinstance(exception, RateLimited):
             response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+POLICIES_NOT_ACCEPTED = (
+    "We've updated the community agreement or the privacy notice. Please read what's changed and agree to it "
+    "(GET /api/v1/me/policies/, then POST /api/v1/me/policies/accept/) before carrying on."
+)
+
+
+def _url_prefix(url: str) -> str:
+    return "/" + url.lstrip("/")
+
+
+def _gate_exempt_prefixes() -> tuple[str, ...]:
+    return (
+        # accepting, and reading what is being accepted
+        "/me/agreements/",
+        "/agreement/",
+        "/privacy/",
+        "/api/v1/me/policies/",
+        "/api/v1/policies/",
+        # someone who doesn't agree can still leave with their data, or delete their account
+        "/logout/",
+        "/me/data/",
+        "/api/v1/me/exports",
+        "/api/v1/me/delete-account/",
+        "/api/v1/auth/",
+        _url_prefix(settings.STATIC_URL),
+        _url_prefix(settings.MEDIA_URL),
+        "/admin/",
+        "/api/schema/",
+        "/api/docs/",
+    )
+
+
+def policy_gate_applies(path: str) -> bool:
+    """Is this path one that waits until the person has accepted the current agreement and privacy notice?"""
+    return not path.startswith(_gate_exempt_prefixes())
+
+
+def policies_gate_blocks(request, user) -> bool:
+    """One query at most: the current documents' ids come from the cache."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and policy_gate_applies(request.path)
+        and not policies_all_accepted(user=user)
+    )
+
+
+class PolicyGateMiddleware:
+    """A signed-in person who hasn't accepted the current versions is sent to /me/agreements/ (pages) or answered
+    403 `policies_not_accepted` (API). Token-authenticated API calls are checked by
+    community.auth_backends.AccountTokenAuthentication, since DRF signs them in after the middleware runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if policies_gate_blocks(request, request.user):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "policies_not_accepted", "detail": POLICIES_NOT_ACCEPTED}, status=403)
+            target = reverse("community:policies-accept")
+            if request.method in ("GET", "HEAD"):
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)

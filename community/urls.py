@@ -9,6 +9,7 @@ from community.views import (
     invitations,
     notifications,
     personal_controls,
+    policies,
     profiles,
     programme,
     safeguarding,
@@ -20,6 +21,7 @@ app_name = "community"
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
+    *policies.urlpatterns,
     *profiles.urlpatterns,
     *personal_controls.urlpatterns,
     *groups.urlpatterns,

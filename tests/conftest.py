@@ -21,6 +21,14 @@ def _clear_cache():
     cache.clear()
 
 
+def accept_current_policies(user: User) -> None:
+    """As at sign-up: the person has accepted the current community agreement and privacy notice, so the gate
+    (community.middleware.PolicyGateMiddleware) lets them through. Tests of the gate make people who haven't."""
+    from community.services.policies import policies_accept_current
+
+    policies_accept_current(actor=user)
+
+
 @pytest.fixture
 def make_user(db):
     def make(
@@ -28,13 +36,15 @@ def make_user(db):
     ) -> User:
         n = next(_counter)
         name = display_name or f"{role.title()}{n}"
-        return User.objects.create_user(
+        user = User.objects.create_user(
             email=fields.pop("email", f"{slugify(name)}-{n}@example.org"),
             password=password,
             display_name=name,
             site_role=role,
             **fields,
         )
+        accept_current_policies(user)
+        return user
 
     return make
 

@@ -43,7 +43,17 @@ class SignUpApi(APIView):
             help_text="16_17 or 18_25. under_16 and over_25 are refused with not_eligible.",
         )
         is_care_experienced = serializers.BooleanField()
-        accepts_agreement = serializers.BooleanField()
+        accepts_agreement = serializers.BooleanField(
+            help_text="The person accepts the current community agreement and privacy notice (GET /api/v1/policies/)."
+        )
+        policy_versions = serializers.DictField(
+            child=serializers.IntegerField(min_value=1),
+            required=False,
+            help_text=(
+                'The versions the app showed, e.g. {"agreement": 2, "privacy": 1}. If one is no longer current the '
+                "sign-up is refused with 409 policy_out_of_date: show the new version and try again."
+            ),
+        )
 
     class SignUpOutputSerializer(serializers.Serializer):
         user = UserSummarySerializer()

@@ -8,6 +8,7 @@ from community.api import (
     invitations,
     notifications,
     personal_controls,
+    policies,
     profiles,
     programme,
     safeguarding,
@@ -16,6 +17,7 @@ from community.api import (
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *policies.urlpatterns,
     *profiles.urlpatterns,
     *personal_controls.urlpatterns,
     *groups.urlpatterns,

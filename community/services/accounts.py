@@ -14,11 +14,13 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from community.errors import Conflict, Forbidden, InvalidInput
-from community.models import AgeBand, Membership, MembershipRole, MembershipStatus, User
+from community.models import AgeBand, Membership, MembershipRole, MembershipStatus, PolicyDocument, User
 from community.ratelimit import rate_limit_hit, rate_limit_reset
 from community.services.audit import audit_record
 from community.services.invitations import invitation_find_usable
 from community.services.notifications import notify
+from community.services.policies import OUT_OF_DATE as POLICIES_OUT_OF_DATE
+from community.services.policies import policies_accept, policies_current
 from community.services.suspension import suspended_account, suspension_detail
 
 DISPLAY_NAME_MIN = 2
@@ -111,10 +113,19 @@ def _eligibility_validate(*, age_band: str, is_care_experienced: bool, accepts_a
     if not accepts_agreement:
         raise _field_error(
             InvalidInput,
-            "Please read the community agreement and tick the box to say you'll follow it.",
+            "Please read the community agreement and the privacy notice, and tick the box to say you agree.",
             code="agreement_required",
             field="accepts_agreement",
         )
+
+
+def _policies_shown_are_current(policy_versions: dict[str, int] | None) -> list[PolicyDocument]:
+    current = policies_current()
+    if policy_versions is not None:
+        versions = {document.kind: document.version for document in current}
+        if any(versions.get(kind) != version for kind, version in policy_versions.items()):
+            raise Conflict(POLICIES_OUT_OF_DATE, code="policy_out_of_date")
+    return current
 
 
 def account_sign_up(
@@ -126,9 +137,12 @@ def account_sign_up(
     age_band: str,
     is_care_experienced: bool,
     accepts_agreement: bool,
+    policy_versions: dict[str, int] | None = None,
     client_ip: str | None = None,
 ) -> User:
-    """Create an account with an invitation code, join the code's group, and say welcome.
+    """Create an account with an invitation code, join the code's group, and say welcome. The person accepts the
+    current community agreement and privacy notice; with `policy_versions` ({kind: version} of what they were shown),
+    a version that is no longer current is refused with `policy_out_of_date`.
 
     All or nothing: the invitation row is locked while it is re-checked and used, so a single-use code cannot be
     redeemed twice. With `client_ip` the code counts as a try against that address's limit.
@@ -138,6 +152,7 @@ def account_sign_up(
         _eligibility_validate(
             age_band=age_band, is_care_experienced=is_care_experienced, accepts_agreement=accepts_agreement
         )
+        documents = _policies_shown_are_current(policy_versions)
         name = display_name_validate(display_name)
         email = _email_validate(email)
         _password_validate(password, user=User(email=email, display_name=name))
@@ -164,6 +179,7 @@ def account_sign_up(
                 field="display_name",
             ) from None
 
+        policies_accept(actor=user, document_ids=[document.pk for document in documents], now=now)
         invitation.redemptions.create(user=user, redeemed_at=now)
         invitation.use_count += 1
         invitation.save(update_fields=["use_count"])

@@ -1,4 +1,4 @@
-"""Account pages: join with a code, log in and out, the community agreement, and passwords."""
+"""Account pages: join with a code, log in and out, and passwords (the agreement is in community/views/policies.py)."""
 
 from __future__ import annotations
 
@@ -79,10 +79,6 @@ def signup_details_step(request):
     else:
         form = SignUpForm()
     return render(request, "community/accounts/signup_details.html", {"form": form, "invitation": invitation})
-
-
-def agreement(request):
-    return render(request, "community/accounts/agreement.html")
 
 
 class LoginView(auth_views.LoginView):
@@ -183,7 +179,6 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("join/", signup_code_step, name="signup"),
     path("join/details/", signup_details_step, name="signup-details"),
-    path("agreement/", agreement, name="agreement"),
     path("password-reset/", PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("password-reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

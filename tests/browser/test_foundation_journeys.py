@@ -36,7 +36,7 @@ def test_sign_up_with_an_invitation(page, axe_check, invitation):
     page.get_by_label("Choose a password").fill("sunlight-over-the-canal")
     page.get_by_label("18 to 25").check()
     page.get_by_label("Yes, I'm care-experienced").check()
-    page.get_by_label("I've read the community agreement and I'll follow it").check()
+    page.get_by_label("I've read the community agreement and the privacy notice").check()
     page.get_by_role("button", name="Join Here and Now").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Hi Starling"

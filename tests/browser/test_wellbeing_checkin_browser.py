@@ -7,13 +7,16 @@ from playwright.sync_api import expect
 
 from community import reference, scoring
 from community.models import EvaluationConsent, SiteRole, User, WellbeingCheckIn
+from community.services.policies import policies_accept_current
 
 
 @pytest.fixture
 def robin(db):
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email="robin@example.org", password="a-long-pass-phrase", display_name="Robin", site_role=SiteRole.MEMBER
     )
+    policies_accept_current(actor=user)
+    return user
 
 
 def _fits_the_phone(page) -> bool:

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from community.models import Group, Membership, MembershipRole, MembershipStatus, User
+from community.services.policies import policies_accept_current
 from tests.events.test_ideas_urls import URLCONF
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,6 +67,7 @@ def axe_check(page) -> None:
 
 def _person(name: str, group: Group, role: str = MembershipRole.MEMBER) -> User:
     user = User.objects.create_user(email=f"{name.lower()}@example.org", password=PASSWORD, display_name=name)
+    policies_accept_current(actor=user)
     Membership.objects.create(group=group, user=user, role=role, status=MembershipStatus.ACTIVE)
     return user
 

@@ -13,6 +13,7 @@ from community.services.accounts import account_sign_up
 from community.services.groups import group_create
 from community.services.invitations import invitation_create
 from community.services.memberships import membership_join, membership_promote
+from community.services.policies import policies_accept_current
 from community.services.roles import user_set_site_role
 
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             staff = User.objects.create_user(
                 email=demo.demo_email(local), password=demo.DEMO_PASSWORD, display_name=name, site_role=SiteRole.STAFF
             )
+            policies_accept_current(actor=staff)
         return staff
 
     def _group(self, staff: User, spec: dict) -> Group:
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             person = User.objects.create_user(
                 email=demo.demo_email(local), password=demo.DEMO_PASSWORD, display_name=name
             )
+            policies_accept_current(actor=person)
         return user_set_site_role(actor=staff, user=person, role=role)
 
     def _member(self, staff, groups, invitations, local, name, group_indexes, index) -> User:
