@@ -22,7 +22,7 @@ from community.models import (
     Tie,
     User,
 )
-from community.services import groups, invitations, memberships, roles
+from community.services import erasure, groups, invitations, memberships, roles
 
 
 class ProfileInline(ReadOnlyInline):
@@ -70,6 +70,10 @@ class UserAdmin(ReadOnlyAdmin):
         service_action(
             "Stop being safeguarding lead",
             lambda actor, user: roles.user_set_safeguarding_lead(actor=actor, user=user, value=False),
+        ),
+        service_action(
+            "Erase account (at the person's request)",
+            lambda actor, user: erasure.account_erase(actor=actor, user=user),
         ),
     ]
 

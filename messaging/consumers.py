@@ -329,10 +329,10 @@ class SocketConsumer(AsyncWebsocketConsumer):
     async def access_changed(self):
         """Someone changed what this person may read (left or removed from a group, no longer going to an event,
         suspended). Re-check every subscription; leave the rooms they may no longer read."""
-        user, lost = await in_database_thread(self._recheck_access)()
-        if user is None:
+        user, lost, close_code = await in_database_thread(self._recheck_access)()
+        if close_code is not None:
             self.closing = True
-            await self.close(code=CLOSE_SUSPENDED)
+            await self.close(code=close_code)
             return
         self.user = user
         for room_id in lost:
@@ -349,16 +349,18 @@ class SocketConsumer(AsyncWebsocketConsumer):
             )
 
     def _recheck_access(self):
-        user = User.objects.filter(pk=self.user.pk, is_active=True).first()
-        if user is None or user.is_suspended:  # closed or suspended: the socket is closed with 4403
-            return None, []
+        user = User.objects.filter(pk=self.user.pk).first()
+        if user is None:  # the account was deleted: 4401, as for someone not signed in
+            return None, [], CLOSE_NOT_AUTHENTICATED
+        if not user.is_active or user.is_suspended:  # closed or suspended: 4403
+            return None, [], CLOSE_SUSPENDED
         lost = []
         for room_id in list(self.rooms):
             try:
                 permissions.access_room(user=user, room_id=room_id)
             except DomainError:
                 lost.append(room_id)
-        return user, lost
+        return user, lost, None
 
     async def _leave(self, room_id: int):
         if room_id in self.rooms:

@@ -94,7 +94,7 @@
     return date.toLocaleDateString("en-GB", {day: "numeric", month: "short"}) + ", " + time;
   }
 
-  function authorName(person) { return person ? person.display_name : "Someone who has left"; }
+  function authorName(person) { return person ? person.display_name : "Deleted member"; }
 
   // Words to DOM nodes: text stays text; only http:// and https:// addresses become links.
   var LINK = /https?:\/\/[^\s<>"']+/gi;
@@ -151,7 +151,7 @@
       var reply = message.reply_to;
       var excerpt = reply.is_hidden ? "a message removed by a moderator" :
         (reply.is_deleted ? "a deleted message" : reply.excerpt);
-      var quote = el("p", "chat-quote", "Replying to " + (reply.author ? reply.author.display_name : "someone") + ": ");
+      var quote = el("p", "chat-quote", "Replying to " + authorName(reply.author) + ": ");
       var quoted = el("span");
       appendText(quoted, excerpt);
       quote.appendChild(quoted);
