@@ -1,6 +1,7 @@
 """Pages of community. Each area's module in community/views/ lists its own patterns."""
 
 from community.views import (
+    account_delete,
     accounts,
     dashboard,
     destinations,
@@ -32,4 +33,5 @@ urlpatterns = [
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
+    *account_delete.urlpatterns,
 ]

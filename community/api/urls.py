@@ -4,6 +4,7 @@ from community.api import (
     accounts,
     dashboard,
     destinations,
+    erasure,
     groups,
     invitations,
     notifications,
@@ -28,4 +29,5 @@ urlpatterns = [
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
+    *erasure.urlpatterns,
 ]
