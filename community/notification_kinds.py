@@ -50,3 +50,4 @@ register_kind(
 register_kind("safeguarding_alert", "Safeguarding alerts (moderators)", email_by_default=True, safety_critical=True)
 register_kind("wellbeing_invitation", "A gentle invitation to a wellbeing check-in")
 register_kind("policy_updated", "A new version of the community agreement or the privacy notice")
+register_kind("data_export_ready", "Your copy of your data is ready to download")

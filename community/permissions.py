@@ -521,3 +521,18 @@ def require_erase_account_for(actor: User, user: User) -> None:
             "this way.",
             code="cannot_erase_account",
         )
+
+
+# --- copies of your data (issue 7) ------------------------------------------------------------------------------------
+
+
+def access_data_export(*, user: User, export_id: int, lock: bool = False):
+    """One of your own data exports. Anyone signed in may have them (evaluators are people too); anyone else's, or
+    none, is simply not found, staff included."""
+    from community.models_privacy import DataExport
+
+    rows = DataExport.objects.filter(pk=export_id, user_id=user.pk)  # an anonymous user's pk is None: no rows
+    export = (rows.select_for_update() if lock else rows).first()
+    if export is None:
+        raise NotFound("We couldn't find that copy of your data.", code="export_not_found")
+    return export

@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from community.services.data_export import data_export_build
 from community.services.notifications import notification_email_send
 from community.services.retention import retention_run
 from community.services.wellbeing import checkin_invitations_send
@@ -21,6 +22,12 @@ def send_checkin_invitations() -> int:
     """Daily, mid-morning: the gentle wellbeing check-in invitation to members who are due one (at most every
     HN_CHECKIN_INVITE_DAYS, never if they switched it off or checked in recently)."""
     return checkin_invitations_send()
+
+
+@db_task()
+def build_data_export(export_id: int) -> None:
+    """Make a member's copy of their data and tell them it's ready (queued when they ask; safe to run twice)."""
+    data_export_build(export_id=export_id)
 
 
 @db_periodic_task(crontab(hour="3", minute="20"))

@@ -3,13 +3,12 @@
 from community.api import (
     accounts,
     dashboard,
+    data_rights,
     destinations,
-    erasure,
     groups,
     invitations,
     notifications,
     personal_controls,
-    policies,
     profiles,
     programme,
     safeguarding,
@@ -18,7 +17,6 @@ from community.api import (
 
 urlpatterns = [
     *accounts.urlpatterns,
-    *policies.urlpatterns,
     *profiles.urlpatterns,
     *personal_controls.urlpatterns,
     *groups.urlpatterns,
@@ -29,5 +27,5 @@ urlpatterns = [
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
-    *erasure.urlpatterns,
+    *data_rights.urlpatterns,
 ]
