@@ -1,6 +1,7 @@
 """Pages of community. Each area's module in community/views/ lists its own patterns."""
 
 from community.views import (
+    account_delete,
     accounts,
     dashboard,
     data_rights,
@@ -10,6 +11,7 @@ from community.views import (
     invitations,
     notifications,
     personal_controls,
+    policies,
     profiles,
     programme,
     safeguarding,
@@ -21,6 +23,7 @@ app_name = "community"
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
+    *policies.urlpatterns,
     *profiles.urlpatterns,
     *personal_controls.urlpatterns,
     *groups.urlpatterns,
@@ -31,5 +34,6 @@ urlpatterns = [
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
+    *account_delete.urlpatterns,
     *data_rights.urlpatterns,
 ]

@@ -5,10 +5,12 @@ from community.api import (
     dashboard,
     data_rights,
     destinations,
+    erasure,
     groups,
     invitations,
     notifications,
     personal_controls,
+    policies,
     profiles,
     programme,
     safeguarding,
@@ -17,6 +19,7 @@ from community.api import (
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *policies.urlpatterns,
     *profiles.urlpatterns,
     *personal_controls.urlpatterns,
     *groups.urlpatterns,
@@ -27,5 +30,6 @@ urlpatterns = [
     *wellbeing.urlpatterns,
     *destinations.urlpatterns,
     *dashboard.urlpatterns,
+    *erasure.urlpatterns,
     *data_rights.urlpatterns,
 ]
