@@ -14,7 +14,16 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from community.errors import Conflict, Forbidden, InvalidInput
-from community.models import AgeBand, Membership, MembershipRole, MembershipStatus, PolicyDocument, User
+from community.models import (
+    AgeBand,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    NotificationPreference,
+    PolicyDocument,
+    User,
+)
+from community.notification_kinds import all_kinds
 from community.ratelimit import rate_limit_hit, rate_limit_reset
 from community.services.audit import audit_record
 from community.services.invitations import invitation_find_usable
@@ -119,6 +128,16 @@ def _eligibility_validate(*, age_band: str, is_care_experienced: bool, accepts_a
         )
 
 
+def _emails_start_off(user: User) -> None:
+    """A new account starts with email off for every kind of notification except the safety-critical ones (which
+    always email). Kinds that email by default keep doing so for people who joined before this rule."""
+    NotificationPreference.objects.bulk_create(
+        NotificationPreference(user=user, kind=kind.key, email=False)
+        for kind in all_kinds()
+        if kind.email_by_default and not kind.safety_critical
+    )
+
+
 def _policies_shown_are_current(policy_versions: dict[str, int] | None) -> list[PolicyDocument]:
     current = policies_current()
     if policy_versions is not None:
@@ -180,6 +199,7 @@ def account_sign_up(
             ) from None
 
         policies_accept(actor=user, document_ids=[document.pk for document in documents], now=now)
+        _emails_start_off(user)
         invitation.redemptions.create(user=user, redeemed_at=now)
         invitation.use_count += 1
         invitation.save(update_fields=["use_count"])

@@ -242,6 +242,7 @@ class PrivacyForm(forms.Form):
 def privacy_settings(request):
     user = User.objects.select_related("profile").get(pk=request.user.pk)
     profile = user.profile
+    status = 200
     if request.method == "POST":
         form = PrivacyForm(request.POST, under_18=user.is_under_18)
         if form.is_valid():
@@ -249,6 +250,7 @@ def privacy_settings(request):
                 privacy_update(actor=request.user, user=user, **form.cleaned_data)
             except DomainError as error:
                 _show_error_on_form(form, error)
+                status = error.status
             else:
                 messages.success(request, "Your privacy settings are saved.")
                 return redirect("community:privacy-settings")
@@ -261,7 +263,9 @@ def privacy_settings(request):
                 "direct_messages": profile.direct_messages,
             },
         )
-    return render(request, "community/profiles/privacy.html", {"form": form, "under_18": user.is_under_18})
+    return render(
+        request, "community/profiles/privacy.html", {"form": form, "under_18": user.is_under_18}, status=status
+    )
 
 
 # --- People ---------------------------------------------------------------------------------

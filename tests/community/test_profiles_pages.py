@@ -189,7 +189,7 @@ def test_under_18_posting_all_members_anyway_gets_a_kind_message(client, make_us
     response = client.post(
         PRIVACY, {"profile_visibility": ProfileVisibility.ALL_MEMBERS, "direct_messages": "requests"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 403  # not_allowed_under_18, with the form and a kind message
     assert "While you&#x27;re under 18, only people in your groups can see your profile" in response.content.decode()
     assert Profile.objects.get(user=young).profile_visibility == ProfileVisibility.CO_MEMBERS
 
