@@ -74,9 +74,7 @@ def files(user: User) -> list[tuple[str, str]]:
 
 def account(user: User) -> dict:
     redemption = one_or_none(
-        InvitationRedemption.objects.filter(user_id=user.pk).values(
-            "invitation__code", "invitation__group__name", "redeemed_at"
-        )
+        InvitationRedemption.objects.filter(user_id=user.pk).values("invitation__group__name", "redeemed_at")
     )
     token_created = one_or_none(Token.objects.filter(user_id=user.pk).values_list("created", flat=True))
     return json_ready(
@@ -94,7 +92,6 @@ def account(user: User) -> dict:
             "joined_with_invitation": None
             if redemption is None
             else {
-                "code": redemption["invitation__code"],
                 "group": redemption["invitation__group__name"],
                 "used_at": redemption["redeemed_at"],
             },
@@ -143,10 +140,9 @@ def groups(user: User) -> dict:
     return json_ready(
         {
             "memberships": list(memberships.values("group__name", "role", "status", "joined_at", "created_at")),
-            # Invitations you made; never who used them.
+            # Invitations you made; never who used them, nor the codes (someone holding a code could still use it).
             "invitations_you_made": [
                 {
-                    "code": invitation.code,
                     "group": invitation.group.name if invitation.group else None,
                     "note": invitation.note,
                     "uses": invitation.use_count,
