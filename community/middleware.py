@@ -70,7 +70,7 @@ def policy_gate_applies(path: str) -> bool:
 
 
 def policies_gate_blocks(request, user) -> bool:
-    """One query at most: the current documents' ids come from the cache."""
+    """One query, and only for a signed-in person on a gated path."""
     return bool(
         user is not None
         and user.is_authenticated

@@ -2,8 +2,8 @@
 and publishing a new version (staff).
 
 Everyone accepts the current agreement and notice at sign-up; when staff publish a new version, every member is told
-and is asked to accept it the next time they use the site (community.middleware.PolicyGateMiddleware).
-The current documents' ids are cached (the gate asks for them on every request) and the cache is cleared on publish.
+and is asked to accept it the next time they use the site (community.middleware.PolicyGateMiddleware). The gate asks
+on every request, so `policies_all_accepted` is one small query (no cache to keep in step between processes).
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +22,6 @@ from community.models import PolicyAcceptance, PolicyDocument, PolicyKind, User
 from community.services.audit import audit_record
 from community.services.notifications import notify_many
 
-CURRENT_IDS_CACHE_KEY = "policies:current-ids"
 TITLE_MAX = 120
 
 OUT_OF_DATE = (
@@ -32,27 +30,21 @@ OUT_OF_DATE = (
 )
 
 
+def _current_documents() -> QuerySet[PolicyDocument]:
+    """The newest published version of each kind."""
+    now = timezone.now()
+    newer = PolicyDocument.objects.filter(kind=OuterRef("kind"), version__gt=OuterRef("version"), published_at__lte=now)
+    return PolicyDocument.objects.filter(published_at__lte=now).exclude(Exists(newer)).order_by("kind")
+
+
 def policy_current(*, kind: str) -> PolicyDocument | None:
     """The newest published version of one kind of document (None only before any is published)."""
-    return PolicyDocument.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by("-version").first()
+    return _current_documents().filter(kind=kind).first()
 
 
 def policies_current() -> list[PolicyDocument]:
     """The current version of each kind, agreement first."""
-    return [document for kind in PolicyKind.values if (document := policy_current(kind=kind)) is not None]
-
-
-def policy_current_ids() -> frozenset[int]:
-    """The current documents' ids, from the cache when it has them."""
-    ids = cache.get(CURRENT_IDS_CACHE_KEY)
-    if ids is None:
-        ids = frozenset(document.pk for document in policies_current())
-        cache.set(CURRENT_IDS_CACHE_KEY, ids, timeout=None)
-    return ids
-
-
-def _forget_current_ids() -> None:
-    cache.delete(CURRENT_IDS_CACHE_KEY)
+    return list(_current_documents())
 
 
 def policies_pending(*, user: User) -> list[PolicyDocument]:
@@ -65,11 +57,9 @@ def policies_pending(*, user: User) -> list[PolicyDocument]:
 
 
 def policies_all_accepted(*, user: User) -> bool:
-    """Has `user` accepted every current version? One query (the ids come from the cache)."""
-    ids = policy_current_ids()
-    if not ids:
-        return True
-    return PolicyAcceptance.objects.filter(user=user, document_id__in=ids).count() == len(ids)
+    """Has `user` accepted every current version? One query."""
+    accepted = PolicyAcceptance.objects.filter(user=user, document=OuterRef("pk"))
+    return not _current_documents().exclude(Exists(accepted)).exists()
 
 
 def policies_accept(*, actor: User, document_ids: Iterable[int], now: datetime | None = None) -> list[PolicyAcceptance]:
@@ -141,6 +131,4 @@ def policy_publish(*, actor: User, kind: str, title: str, summary: str, body: st
             body=summary,
             url=reverse("community:policies-accept"),
         )
-        _forget_current_ids()
-        transaction.on_commit(_forget_current_ids)
     return document
