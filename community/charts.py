@@ -187,7 +187,7 @@ def _svg_open(chart_id: str, height: int, title: str, desc: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" focusable="false" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id="{chart_id}" '
-        f'style="max-width:100%;height:auto" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
         f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>'
