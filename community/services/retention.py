@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,18 +63,23 @@ def days_before(now: datetime, setting: str) -> datetime:
 
 def delete_in_batches(due: QuerySet) -> int:
     """Delete every row of `due` (and what cascades from it) a batch at a time; the number of `due`'s rows deleted."""
-    model = due.model
     removed = 0
-    while pks := list(due.order_by().values_list("pk", flat=True)[:_BATCH]):
-        model.objects.filter(pk__in=pks).delete()
+    for pks in pks_in_batches(due):
+        due.model.objects.filter(pk__in=pks).delete()
         removed += len(pks)
     return removed
 
 
-def pks_in_batches(due: QuerySet):
-    """Each batch of `due`'s primary keys, for a purge that changes rows so they stop being due."""
-    while pks := list(due.order_by().values_list("pk", flat=True)[:_BATCH]):
+def pks_in_batches(due: QuerySet) -> Iterator[list]:
+    """`due`'s primary keys a batch at a time, in order (each batch is read after the one before was purged)."""
+    last = None
+    while True:
+        batch = due if last is None else due.filter(pk__gt=last)
+        pks = list(batch.order_by("pk").values_list("pk", flat=True)[:_BATCH])
+        if not pks:
+            return
         yield pks
+        last = pks[-1]
 
 
 def delete_files_on_commit(storage, names: list[str]) -> None:

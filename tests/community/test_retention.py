@@ -66,11 +66,11 @@ def erased_stand_in(*, keep_until: datetime) -> User:
     return stand_in
 
 
-def concern(person, *, resolved_at: datetime | None = None) -> SafeguardingConcern:
+def concern(person, *, resolved_at: datetime | None = None, message_id: int = 1) -> SafeguardingConcern:
     return SafeguardingConcern.objects.create(
         person=person,
         source="message",
-        source_id=1,
+        source_id=message_id,
         excerpt="words",
         due_at=NOW - days(3000),
         status=ConcernStatus.RESOLVED if resolved_at else ConcernStatus.OPEN,
