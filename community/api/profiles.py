@@ -15,7 +15,13 @@ from community.api.pagination import StandardPagination
 from community.errors import NotFound
 from community.models import DirectMessagePolicy, ProfileVisibility, SiteRole, User
 from community.selectors.people import people_for_staff, profile_for_viewer
-from community.services.profiles import avatar_remove, avatar_set, privacy_update, profile_update
+from community.services.profiles import (
+    age_band_turned_18,
+    avatar_remove,
+    avatar_set,
+    privacy_update,
+    profile_update,
+)
 from community.services.roles import user_set_safeguarding_lead, user_set_site_role
 
 _PROFILE_FIELDS = ("display_name", "pronouns", "bio", "interests", "real_name")
@@ -66,6 +72,11 @@ class MeInputSerializer(serializers.Serializer):
     profile_visibility = serializers.ChoiceField(choices=ProfileVisibility.choices, required=False)
     show_online = serializers.BooleanField(required=False)
     direct_messages = serializers.ChoiceField(choices=DirectMessagePolicy.choices, required=False)
+    turned_18 = serializers.BooleanField(
+        required=False,
+        help_text="true: I'm 16 or 17 and have turned 18 (age band 16_17 becomes 18_25; one way, 409 not_under_18 "
+        "otherwise). false changes nothing.",
+    )
 
 
 def _me(request: Request) -> User:
@@ -79,7 +90,10 @@ class MeView(APIView):
 
     @extend_schema(
         summary="Change my profile or privacy settings",
-        description="Send only the fields to change. email, site_role and age_band cannot be changed here.",
+        description=(
+            "Send only the fields to change. email and site_role cannot be changed here; age_band only by "
+            "turned_18 (16_17 to 18_25, one way)."
+        ),
         request=MeInputSerializer,
         responses={200: MeOutputSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
     )
@@ -91,6 +105,8 @@ class MeView(APIView):
         profile_changes = {name: data[name] for name in _PROFILE_FIELDS if name in data}
         privacy_changes = {name: data[name] for name in _PRIVACY_FIELDS if name in data}
         with transaction.atomic():
+            if data.get("turned_18"):
+                age_band_turned_18(actor=user)
             if profile_changes:
                 profile_update(actor=request.user, user=user, **profile_changes)
             if privacy_changes:

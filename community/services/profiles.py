@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from community import permissions
 from community.errors import Conflict, Forbidden, InvalidInput
 from community.images import harden_image
-from community.models import DirectMessagePolicy, Profile, ProfileVisibility, User
+from community.models import AgeBand, DirectMessagePolicy, Profile, ProfileVisibility, User
 from community.services.accounts import display_name_validate
 from community.services.audit import audit_record
 
@@ -129,6 +129,20 @@ def privacy_update(
                     data={name: getattr(profile, name) for name in changed},
                 )
     return profile
+
+
+def age_band_turned_18(*, actor: User) -> User:
+    """A 16- or 17-year-old says they've turned 18: their age band becomes 18 to 25, so the choices kept for adults
+    open up (their settings stay as they are until they change them). One way only: nobody moves back to 16 or 17."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        if user.age_band != AgeBand.UNDER_18:
+            raise Conflict("Your account is already set up for someone aged 18 to 25.", code="not_under_18")
+        user.age_band = AgeBand.ADULT
+        user.save(update_fields=["age_band"])
+        audit_record(actor=user, action="account.turned_18", target=user)
+    actor.age_band = user.age_band
+    return user
 
 
 def avatar_set(*, actor: User, user: User, upload) -> Profile:

@@ -24,6 +24,7 @@ from community.selectors.personal_controls import control_state
 from community.services.profiles import (
     BIO_MAX,
     INTERESTS_MAX,
+    age_band_turned_18,
     avatar_remove,
     avatar_set,
     privacy_update,
@@ -268,6 +269,18 @@ def privacy_settings(request):
     )
 
 
+@login_required
+@require_POST
+def turned_18(request):
+    try:
+        age_band_turned_18(actor=request.user)
+    except DomainError as error:
+        messages.info(request, error.detail)
+    else:
+        messages.success(request, "Happy birthday! You can now choose who sees your profile.")
+    return redirect("community:privacy-settings")
+
+
 # --- People ---------------------------------------------------------------------------------
 
 
@@ -377,6 +390,7 @@ urlpatterns = [
     path("me/", profile_edit, name="profile-edit"),
     path("me/avatar/remove/", avatar_remove_view, name="avatar-remove"),
     path("me/privacy/", privacy_settings, name="privacy-settings"),
+    path("me/privacy/turned-18/", turned_18, name="turned-18"),
     path("people/<int:user_id>/", person_detail, name="person-detail"),
     path("people/<int:user_id>/avatar/", avatar, name="avatar"),
     path("staff/people/", staff_people, name="staff-people"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from community.models import DirectMessagePolicy, ProfileVisibility
+from community.models import AuditEntry, DirectMessagePolicy, ProfileVisibility
 from community.notification_kinds import all_kinds
 from community.selectors.notifications import notification_preferences_for_user
 from community.services.accounts import account_sign_up
@@ -74,3 +74,36 @@ def test_an_under_18_cannot_make_their_profile_visible_to_everyone_on_the_page(c
     assert "only people in your groups can see your profile" in response.content.decode()
     young.profile.refresh_from_db()
     assert young.profile.profile_visibility == ProfileVisibility.CO_MEMBERS
+
+
+# --- "I've turned 18" -----------------------------------------------------------------------------------------------
+
+
+def test_a_17_year_old_who_turns_18_can_open_up_their_profile_on_the_page(client, sign_up):
+    young = sign_up("Ash", "16_17")
+    client.force_login(young)
+    assert "I've turned 18" in client.get("/me/privacy/").content.decode()
+    response = client.post("/me/privacy/turned-18/")
+    assert response.status_code == 302
+    young.refresh_from_db()
+    assert young.age_band == "18_25"
+    assert young.profile.profile_visibility == ProfileVisibility.CO_MEMBERS  # settings stay until they choose
+    assert AuditEntry.objects.filter(action="account.turned_18", target_id=str(young.pk)).exists()
+    assert "I've turned 18" not in client.get("/me/privacy/").content.decode()
+    response = client.post(
+        "/me/privacy/", {"profile_visibility": "all_members", "direct_messages": "requests", "show_online": ""}
+    )
+    assert response.status_code == 302
+
+
+def test_turning_18_by_api_is_one_way(sign_up):
+    young = sign_up("Ash", "16_17")
+    app = APIClient()
+    app.force_authenticate(young)
+    response = app.patch("/api/v1/me/", {"turned_18": True, "profile_visibility": "all_members"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["age_band"] == "18_25" and response.json()["profile_visibility"] == "all_members"
+    again = app.patch("/api/v1/me/", {"turned_18": True}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "not_under_18"
+    young.refresh_from_db()
+    assert young.age_band == "18_25"
