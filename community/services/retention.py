@@ -127,7 +127,7 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
             logger.exception("Retention rule %s failed; nothing it touched was changed", rule.key)
             removed[rule.key] = FAILED
             continue
-        logger.info("Retention %s removed %s: %s", rule.key, removed[rule.key], rule.describe())
+        logger.info("Retention rule %s removed %s", rule.key, removed[rule.key])
     run.removed = removed
     run.finished_at = clock + timedelta(seconds=time.monotonic() - started)
     run.save(update_fields=["removed", "finished_at"])

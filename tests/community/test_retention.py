@@ -5,6 +5,7 @@ removes nothing more; one failing rule leaves the others to run. Messaging's rul
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -283,14 +284,17 @@ def test_the_dry_run_removes_nothing_and_matches_the_next_run(a_bit_of_everythin
     assert removed_by(retention_run(now=NOW)) == expected
 
 
-def test_each_run_is_logged_and_a_second_run_removes_nothing(a_bit_of_everything):
-    first = retention_run(now=NOW)
+def test_each_run_is_logged_and_a_second_run_removes_nothing(a_bit_of_everything, caplog):
+    with caplog.at_level(logging.INFO, logger="community.services.retention"):
+        first = retention_run(now=NOW)
     second = retention_run(now=NOW)
 
     assert list(RetentionRun.objects.order_by("pk")) == [first, second]
     assert first.started_at == NOW
     assert first.finished_at >= first.started_at
     assert sum(first.removed.values()) == 7
+    assert "Retention rule notifications removed 1" in caplog.text
+    assert "Retention rule chat_messages removed 0" in caplog.text
     assert set(second.removed) == set(first.removed)  # every rule is logged, even with nothing to do
     assert sum(second.removed.values()) == 0
     assert all(n == 0 for _, n in retention_preview(now=NOW))
