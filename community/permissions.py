@@ -236,6 +236,11 @@ def can_manage_roles(user: User) -> bool:
     return is_site_staff(user)
 
 
+def can_be_found_outside_groups(user: User) -> bool:
+    """Under-18s can't switch on settings that would let people outside their groups find or contact them."""
+    return not user.is_under_18
+
+
 def can_edit_profile(actor: User, subject: User) -> bool:
     """People change their own profile, privacy and picture; staff may too (for example to remove a hurtful picture)."""
     if not actor.is_authenticated or not actor.is_active:

@@ -102,7 +102,7 @@ def privacy_update(
     if profile_visibility is not None:
         if profile_visibility not in ProfileVisibility.values:
             raise InvalidInput("Please choose who can see your profile.", code="invalid_choice")
-        if profile_visibility == ProfileVisibility.ALL_MEMBERS and user.is_under_18:
+        if profile_visibility == ProfileVisibility.ALL_MEMBERS and not permissions.can_be_found_outside_groups(user):
             raise Forbidden(
                 "While you're under 18, only people in your groups can see your profile. "
                 "It's one of the ways we help keep you safe.",
