@@ -74,6 +74,7 @@ def seed(clients: int, out: str) -> None:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
+    from bench.seed import accept_current_policies
     from community.models import Group, JoinPolicy, Membership, MembershipRole, MembershipStatus, Profile, User
     from messaging.services.rooms import room_for_group
 
@@ -87,6 +88,7 @@ def seed(clients: int, out: str) -> None:
         batch_size=1000,
     )
     Profile.objects.bulk_create([Profile(user_id=user.pk) for user in users], batch_size=1000, ignore_conflicts=True)
+    accept_current_policies([user.pk for user in users])
     group = Group.objects.create(name="Chat bench", slug="chat-bench", join_policy=JoinPolicy.REQUEST)
     Membership.objects.bulk_create(
         [

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.seed import accept_current_policies
 from community.models import (
     ActivityStatus,
     EvaluationConsent,
@@ -234,6 +235,7 @@ def seed_metrics(*, size: MetricsSize, random_seed: int = DEFAULT_SEED) -> Metri
         staff = User.objects.create(
             email="metric-staff@example.org", display_name="Metric staff", password="!", site_role="staff"
         )
+        accept_current_policies([*member_ids, staff.pk])
         groups = _groups(size, member_ids, rng, now)
         activities = _ledger(size, groups, rng, now)
         ties = build_ties_from_ledger()

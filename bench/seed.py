@@ -98,6 +98,19 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return shares
 
 
+def accept_current_policies(user_ids: list[int]) -> None:
+    """Seeded people have accepted the current community agreement and privacy notice, as at sign-up (otherwise the
+    policy gate answers their requests 403 policies_not_accepted)."""
+    from community.models import PolicyAcceptance
+    from community.services.policies import policies_current
+
+    documents = policies_current()
+    PolicyAcceptance.objects.bulk_create(
+        [PolicyAcceptance(user_id=pk, document=document) for pk in user_ids for document in documents],
+        batch_size=1000,
+    )
+
+
 class _Builder:
     def __init__(self, size: SeedSize, seed: int):
         self.size = size
@@ -124,6 +137,7 @@ class _Builder:
         ]
         self.users = [user.pk for user in User.objects.bulk_create(users, batch_size=1000)]
         Profile.objects.bulk_create([Profile(user_id=pk) for pk in self.users], batch_size=1000)
+        accept_current_policies(self.users)
         self.contenders = self.users[-self.size.contenders :]
         self.regular_people = self.users[: -self.size.contenders]
 

@@ -219,3 +219,11 @@ def test_acceptances_are_read_only_in_the_admin(client, staff):
     client.force_login(staff)
     assert client.get("/admin/community/policyacceptance/").status_code == 200
     assert client.get("/admin/community/policyacceptance/add/").status_code == 403
+
+
+def test_signing_up_works_before_any_version_is_published(staff, group):
+    PolicyAcceptance.objects.all().delete()
+    PolicyDocument.objects.all().delete()
+    invitation = invitation_create(actor=staff, group=group)
+    response = APIClient().post("/api/v1/auth/signup/", signup_body(invitation.code), format="json")
+    assert response.status_code == 201
