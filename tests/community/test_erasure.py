@@ -46,11 +46,12 @@ from community.personal_data import OnErasure, personal_data_sections
 from community.services.audit import audit_record
 from community.services.erasure import account_erase
 from community.services.participation import participation_record
+from community.services.retention import retention_run
 from events.models import Attendance, CalendarToken, CheckInMethod, IdeaBacking, IdeaComment, Pulse, Rsvp, RsvpStatus
 from events.services.ideas import idea_back, idea_comment, idea_propose
 from events.services.rsvps import rsvp_going
 from messaging.models import Message, MessageEdit, Reaction, ReadMarker, Room, RoomKind
-from messaging.models_moderation import ModerationCase, Report, ReportReason
+from messaging.models_moderation import ModerationCase, ModeratorNote, Report, ReportReason, Sanction, SanctionKind
 from messaging.services.direct import direct_room_open
 from messaging.services.rooms import room_for_group
 from tests.events.domain_factories import make_event, make_rsvp
@@ -313,3 +314,34 @@ def test_memberships_go_and_the_group_keeps_its_other_members(person, friend, gr
     account_erase(actor=person, user=person, password=PASSWORD)
 
     assert list(group.memberships.filter(status=MembershipStatus.ACTIVE).values_list("user", flat=True)) == [friend.pk]
+
+
+def test_kept_records_go_at_keep_until_and_then_nothing_names_the_person(person, moderator, group):
+    now = timezone.now()
+    SafeguardingConcern.objects.create(person=person, source="message", source_id=1, excerpt="held", due_at=now)
+    ModerationCase.objects.create(kind="user", subject=person, due_at=now)
+    Sanction.objects.create(user=person, kind=SanctionKind.WARN, created_by=moderator, reason="unkind words")
+    ModeratorNote.objects.create(subject=person, author=moderator, body=f"Spoke to {NAME}")
+    audit_record(actor=moderator, action="account.warned", target=person)
+    former_id = person.pk
+    words = [NAME, REAL_NAME, EMAIL, SECRET_WORDS]
+
+    account_erase(actor=person, user=person, password=PASSWORD)
+    record = ErasedAccount.objects.get()
+    stand_in = record.stand_in
+
+    retention_run(now=record.keep_until - timedelta(days=1))
+    assert ErasedAccount.objects.filter(pk=record.pk).exists(), "kept until keep_until"
+    assert SafeguardingConcern.objects.filter(person=stand_in).exists()
+
+    retention_run(now=record.keep_until + timedelta(days=1))
+    assert not ErasedAccount.objects.exists()
+    assert not SafeguardingConcern.objects.filter(person=stand_in).exists()
+    assert not ModerationCase.objects.filter(subject=stand_in).exists()
+    assert not Sanction.objects.filter(user=stand_in).exists()
+    assert not ModeratorNote.objects.filter(subject=stand_in).exists()
+    assert not AuditEntry.objects.filter(target_type="community.user", target_id=str(stand_in.pk)).exists()
+    assert identifying_leftovers(former_id=former_id, words=words, stand_in=stand_in) == []
+    # The anonymous stand-in stays, so past attendance still counts; it has nothing that says who it was.
+    stand_in = User.objects.get(pk=stand_in.pk)
+    assert stand_in.is_erased and not stand_in.has_usable_password() and not stand_in.is_active
