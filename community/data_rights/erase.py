@@ -74,10 +74,11 @@ def _notifications(user: User, stand_in: User, now: datetime) -> int:
     """Theirs are deleted; other people's that name them ("Sam would like to join") say "Deleted member"."""
     deleted = Notification.objects.filter(user=user).delete()[0]
     naming = Notification.objects.filter(name_mentions_q(user, "title", "body"))
-    for notification in naming:
-        notification.title = without_names(notification.title, user)[:200]
-        notification.body = without_names(notification.body, user)
-        notification.save(update_fields=["title", "body"])
+    for notification in naming.only("pk", "title", "body"):
+        title, body = without_names(notification.title, user)[:200], without_names(notification.body, user)
+        if (title, body) != (notification.title, notification.body):  # the filter also finds "Jo" inside "join"
+            notification.title, notification.body = title, body
+            notification.save(update_fields=["title", "body"])
     return deleted
 
 
@@ -140,9 +141,10 @@ def _admin_log(user: User) -> int:
     types = ContentType.objects.get_for_models(User, Profile).values()
     deleted = LogEntry.objects.filter(content_type__in=types, object_id=str(user.pk)).delete()[0]
     for entry in LogEntry.objects.filter(name_mentions_q(user, "object_repr", "change_message")):
-        entry.object_repr = without_names(entry.object_repr, user)[:200]
-        entry.change_message = without_names(entry.change_message, user)
-        entry.save(update_fields=["object_repr", "change_message"])
+        repr_, message = without_names(entry.object_repr, user)[:200], without_names(entry.change_message, user)
+        if (repr_, message) != (entry.object_repr, entry.change_message):
+            entry.object_repr, entry.change_message = repr_, message
+            entry.save(update_fields=["object_repr", "change_message"])
     return deleted
 
 
