@@ -49,3 +49,13 @@ bench-chat: $(STAMP)
 .PHONY: bench-metrics
 bench-metrics: $(STAMP)
 	$(PY) -m bench.metrics_bench
+
+# Reliability (docs/reliability.md): the long runs (API and socket fuzzing at full size, load and soak, faults, races
+# on PostgreSQL), each writing its figures to var/reliability/, then the report. Needs PostgreSQL and Redis (the
+# addresses below are the defaults CI uses).
+.PHONY: reliability
+reliability: $(STAMP)
+	mkdir -p var/reliability
+	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/test} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
+		$(VENV)/bin/pytest -p no:cacheprovider -m long tests/reliability
+	$(PY) -m tests.reliability.report
