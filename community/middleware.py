@@ -56,6 +56,9 @@ def _gate_exempt_prefixes() -> tuple[str, ...]:
         "/api/v1/me/exports",
         "/api/v1/me/delete-account/",
         "/api/v1/auth/",
+        # help when things are hard is never held back (the support page is open to everyone)
+        "/support/",
+        "/api/v1/safeguarding/support-contacts/",
         _url_prefix(settings.STATIC_URL),
         _url_prefix(settings.MEDIA_URL),
         "/admin/",

@@ -227,3 +227,11 @@ def test_signing_up_works_before_any_version_is_published(staff, group):
     invitation = invitation_create(actor=staff, group=group)
     response = APIClient().post("/api/v1/auth/signup/", signup_body(invitation.code), format="json")
     assert response.status_code == 201
+
+
+def test_the_gate_never_stands_between_a_member_and_crisis_support(client, api_as, member, newer_agreement):
+    client.force_login(member)
+    response = client.get("/support/")
+    assert response.status_code == 200
+    assert "116 123" in response.content.decode()
+    assert api_as(member).get("/api/v1/safeguarding/support-contacts/").status_code == 200
