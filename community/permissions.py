@@ -259,6 +259,8 @@ def shares_active_group(viewer: User, subject: User) -> bool:
 def can_see_profile(viewer: User, subject: User) -> bool:
     if not viewer.is_authenticated or not viewer.is_active or viewer.site_role == SiteRole.EVALUATOR:
         return False
+    if subject.is_erased:
+        return False  # a deleted account's anonymous stand-in: its profile went with the account, for everyone
     if viewer.pk == subject.pk or is_moderator_or_staff(viewer):
         return True
     if not subject.is_active:

@@ -15,8 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import models
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from community.errors import Forbidden, InvalidInput
 from community.models import (
@@ -314,6 +316,20 @@ def test_memberships_go_and_the_group_keeps_its_other_members(person, friend, gr
     account_erase(actor=person, user=person, password=PASSWORD)
 
     assert list(group.memberships.filter(status=MembershipStatus.ACTIVE).values_list("user", flat=True)) == [friend.pk]
+
+
+def test_nobody_can_open_the_stand_in_s_profile_moderators_and_staff_included(person, moderator, staff):
+    """Moderators reach the stand-in from a kept case; its profile went with the account, so it is simply not found."""
+    account_erase(actor=person, user=person, password=PASSWORD)
+    stand_in = User.objects.get(erased_at__isnull=False)
+
+    for viewer in (moderator, staff):
+        page, api = Client(), APIClient()
+        page.force_login(viewer)
+        api.force_authenticate(user=viewer)
+        assert page.get(f"/people/{stand_in.pk}/").status_code == 404
+        assert page.get(f"/people/{stand_in.pk}/avatar/").status_code == 404
+        assert api.get(f"/api/v1/people/{stand_in.pk}/").json()["code"] == "person_not_found"
 
 
 def test_kept_records_go_at_keep_until_and_then_nothing_names_the_person(person, moderator, group):
