@@ -68,8 +68,11 @@ def _gate_exempt_prefixes() -> tuple[str, ...]:
 
 
 def policy_gate_applies(path: str) -> bool:
-    """Is this path one that waits until the person has accepted the current agreement and privacy notice?"""
-    return not path.startswith(_gate_exempt_prefixes())
+    """Is this path one that waits until the person has accepted the current agreement and privacy notice?
+
+    Checked as if it ended in a slash, so "/support" typed without one reaches CommonMiddleware's redirect to
+    "/support/" instead of the gate."""
+    return not (path if path.endswith("/") else path + "/").startswith(_gate_exempt_prefixes())
 
 
 def policies_gate_blocks(request, user) -> bool:

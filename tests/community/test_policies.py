@@ -235,3 +235,7 @@ def test_the_gate_never_stands_between_a_member_and_crisis_support(client, api_a
     assert response.status_code == 200
     assert "116 123" in response.content.decode()
     assert api_as(member).get("/api/v1/safeguarding/support-contacts/").status_code == 200
+    # typed without the last slash, the way people type addresses on a phone: Django adds it, the gate doesn't step in
+    for path in ("/support", "/privacy", "/me/data"):
+        assert client.get(path)["Location"] == path + "/", path
+    assert client.get("/me/dataX")["Location"].startswith("/me/agreements/")
