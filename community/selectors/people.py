@@ -58,10 +58,11 @@ def avatar_for_viewer(*, viewer: User, user_id: int) -> FieldFile:
 
 
 def people_for_staff(*, viewer: User, search: str = "") -> QuerySet[User]:
-    """Everyone, for staff managing roles, searchable by display name, real name or email."""
+    """Everyone, for staff managing roles, searchable by display name, real name or email. Not the anonymous
+    stand-ins deleted accounts leave (they are nobody, with no role to manage)."""
     if not permissions.can_manage_roles(viewer):
         raise Forbidden("Only staff can see the list of everyone.", code="not_staff")
-    people = User.objects.order_by("display_name", "pk")
+    people = User.objects.filter(erased_at__isnull=True).order_by("display_name", "pk")
     search = " ".join(search.split())
     if search:
         people = people.filter(

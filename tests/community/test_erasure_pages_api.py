@@ -100,3 +100,21 @@ def test_staff_erase_a_member_from_the_admin_but_not_other_staff(person, staff, 
 
     assert not User.objects.filter(pk=person.pk).exists()
     assert User.objects.filter(pk=other_staff.pk).exists()
+
+
+def test_the_stand_in_is_not_in_staffs_list_of_everyone_and_has_no_role_to_change(person, staff):
+    from community.services.erasure import account_erase
+
+    account_erase(actor=person, user=person, password=PASSWORD)
+    stand_in = User.objects.get(erased_at__isnull=False)
+    page, api = logged_in(staff), APIClient()
+    api.force_authenticate(user=staff)
+
+    assert "Deleted member" not in page.get("/staff/people/").content.decode()
+    assert page.get("/staff/people/?search=deleted").context["page"].paginator.count == 0
+    assert [p["display_name"] for p in api.get("/api/v1/people/").json()["results"]] == ["Staff Alex"]
+    answer = api.post(f"/api/v1/people/{stand_in.pk}/role/", {"site_role": "moderator"}, format="json")
+    assert (answer.status_code, answer.json()["code"]) == (404, "person_not_found")
+    assert page.post(f"/staff/people/{stand_in.pk}/role/", {"site_role": "moderator"}).status_code == 404
+    stand_in.refresh_from_db()
+    assert stand_in.site_role == "member"
