@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("community.urls")),
 ]
+
+# The database being unreachable is answered 503 (a page, or {"code": "unavailable"}), not 500: config/unavailable.py.
+handler500 = "config.unavailable.server_error"
