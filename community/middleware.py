@@ -64,6 +64,9 @@ def _gate_exempt_prefixes() -> tuple[str, ...]:
         "/admin/",
         "/api/schema/",
         "/api/docs/",
+        # health and readiness checks (config/health.py): no sign-in, no session
+        "/healthz",
+        "/readyz",
     )
 
 
@@ -77,10 +80,11 @@ def policy_gate_applies(path: str) -> bool:
 
 def policies_gate_blocks(request, user) -> bool:
     """One query, and only for a signed-in person on a gated path."""
+    # The path first: an exempt path (the health checks among them) never loads the session or the user.
     return bool(
-        user is not None
+        policy_gate_applies(request.path)
+        and user is not None
         and user.is_authenticated
-        and policy_gate_applies(request.path)
         and not policies_all_accepted(user=user)
     )
 

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import health
+
 admin.site.site_header = "Here and Now admin"
 admin.site.site_title = "Here and Now admin"
 
 urlpatterns = [
+    # Health (process alive) and readiness (database, cache, migrations) for the proxy and supervisor: config/health.py
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("community.api.urls")),
     path("api/v1/", include("events.api_urls")),
