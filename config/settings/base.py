@@ -123,7 +123,15 @@ REDIS_URL = env_str("REDIS_URL", "")
 # channel for all the broadcasts its sockets want; on Redis the count is per process).
 CHANNEL_CAPACITY = env_int("HN_CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Two sites sharing one Redis database keep their cache and rate limits apart (HUEY_NAME does the same
+            # for the job queue).
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
+        }
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
