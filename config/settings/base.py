@@ -135,7 +135,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            # Like CACHE_KEY_PREFIX: two sites on one Redis database never hear each other's rooms.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": CHANNEL_CAPACITY,
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", "asgi"),
+            },
         }
     }
     HUEY = {
