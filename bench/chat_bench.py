@@ -27,7 +27,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from collections import Counter
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,8 +70,18 @@ def seed(clients: int, out: str) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    tokens, rooms = create_members(clients)
+    Path(out).write_text(json.dumps({"room": rooms[0], "tokens": tokens}))
+
+
+def create_members(count: int, *, groups: int = 1, prefix: str = "chat-bench") -> tuple[list[str], list[int]]:
+    """`count` members who have accepted the current policies, each with an API token, in `groups` groups (member n
+    in group n * groups // count: contiguous blocks). Returns the tokens and each member's group room id, in order.
+    Shared with the load and soak test (tests/reliability/test_load_soak.py)."""
+    from django.contrib.auth.hashers import make_password
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
@@ -78,34 +89,41 @@ def seed(clients: int, out: str) -> None:
     from community.models import Group, JoinPolicy, Membership, MembershipRole, MembershipStatus, Profile, User
     from messaging.services.rooms import room_for_group
 
-    call_command("migrate", verbosity=0, interactive=False)
     password = make_password("bench-not-a-real-password")
     users = User.objects.bulk_create(
         [
-            User(email=f"chat-bench-{n:05d}@example.org", display_name=f"Bencher {n:05d}", password=password)
-            for n in range(clients)
+            User(email=f"{prefix}-{n:05d}@example.org", display_name=f"Bencher {n:05d}", password=password)
+            for n in range(count)
         ],
         batch_size=1000,
     )
     Profile.objects.bulk_create([Profile(user_id=user.pk) for user in users], batch_size=1000, ignore_conflicts=True)
     accept_current_policies([user.pk for user in users])
-    group = Group.objects.create(name="Chat bench", slug="chat-bench", join_policy=JoinPolicy.REQUEST)
+    group_list = [
+        Group.objects.create(
+            name=f"Chat bench {g}" if groups > 1 else "Chat bench",
+            slug=f"{prefix}-{g}" if groups > 1 else prefix,
+            join_policy=JoinPolicy.REQUEST,
+        )
+        for g in range(groups)
+    ]
+    group_of = [group_list[n * groups // count] for n in range(count)]
     Membership.objects.bulk_create(
         [
             Membership(
-                group=group,
+                group=group_of[n],
                 user_id=user.pk,
                 role=MembershipRole.MEMBER,
                 status=MembershipStatus.ACTIVE,
                 joined_at=timezone.now(),
             )
-            for user in users
+            for n, user in enumerate(users)
         ],
         batch_size=1000,
     )
     tokens = Token.objects.bulk_create([Token(key=Token.generate_key(), user_id=user.pk) for user in users])
-    room = room_for_group(group=group)
-    Path(out).write_text(json.dumps({"room": room.pk, "tokens": [token.key for token in tokens]}))
+    room_of_group = {group.pk: room_for_group(group=group).pk for group in group_list}
+    return [token.key for token in tokens], [room_of_group[group.pk] for group in group_of]
 
 
 # --- servers ---------------------------------------------------------------------------------------------------------
@@ -118,16 +136,22 @@ class Server:
     pid: int
 
 
-def _rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+def rss_kb(pid: int) -> int:
+    """The process's resident memory (VmRSS, KB) from /proc; 0 once it has gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
 
 
 @contextmanager
-def running(name: str, command: list[str], env: dict, log: Path):
-    """Start a server; yields it once it logs its address. Stopped (terminate, then kill) on the way out."""
+def running(name: str, command: list[str], env: dict, log: Path | None):
+    """Start a server; yields it once it logs its address. Stopped (terminate, then kill) on the way out. Its log
+    goes to `log` (appended), or is read and dropped when `log` is None."""
     process = subprocess.Popen(  # noqa: S603 - our own servers, fixed arguments
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -157,6 +181,10 @@ def running(name: str, command: list[str], env: dict, log: Path):
             raise RuntimeError(f"{name} did not start:\n{''.join(seen[-20:])}")
 
         def write_log():
+            if log is None:
+                while lines.get() is not None:
+                    pass
+                return
             with log.open("a") as file:
                 file.writelines(seen)
                 while (line := lines.get()) is not None:
@@ -171,6 +199,17 @@ def running(name: str, command: list[str], env: dict, log: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@contextmanager
+def products_running(count: int, env: dict, log_dir: Path | None = None):
+    """`count` daphne processes serving the product (`config.asgi:application`) with `env`; yields their Servers.
+    Logs go to `log_dir`/product-<n>.log when given. All are stopped on the way out."""
+    with ExitStack() as stack:
+        logs = [log_dir / f"product-{n}.log" if log_dir else None for n in range(count)]
+        yield [
+            stack.enter_context(running(f"product-{n}", server_command("product"), env, logs[n])) for n in range(count)
+        ]
 
 
 def server_command(name: str) -> list[str]:
@@ -342,6 +381,8 @@ class PhaseResult:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    p95_ms: float = 0.0
+    stray: int = 0  # deliveries of a message from another room's sender (must never happen)
 
     @property
     def holds(self) -> bool:
@@ -349,14 +390,21 @@ class PhaseResult:
 
 
 async def run_phase(
-    clients: list[BenchClient], senders: int, deliveries_per_second: float, seconds: float, phase: int
+    clients: list[BenchClient],
+    senders: int,
+    deliveries_per_second: float,
+    seconds: float,
+    phase: int,
+    *,
+    per_sender: float | None = None,
 ) -> PhaseResult:
-    """`senders` of the clients send at a fixed total rate so that every client together receives
-    `deliveries_per_second`; then wait until everything arrived or nothing more comes."""
+    """The first `senders` of the clients send at a fixed total rate so that every client together receives
+    `deliveries_per_second` (or each sends `per_sender` messages a second); then wait until everything arrived or
+    nothing more comes. Each message is expected once at every client in its sender's room (the sender too)."""
     for client in clients:
         client.start_phase(phase)
-    messages_per_second = deliveries_per_second / len(clients)
-    per_sender = messages_per_second / senders
+    if per_sender is None:
+        per_sender = deliveries_per_second / len(clients) / senders
     count = max(1, round(per_sender * seconds))
     sent = [0] * senders
     started = time.perf_counter()
@@ -376,7 +424,8 @@ async def run_phase(
             sent[index] += 1
 
     await asyncio.gather(*(sender(index) for index in range(senders)))
-    expected = sum(sent) * len(clients)
+    audience = Counter(client.room for client in clients)
+    expected = sum(sent[index] * audience[clients[index].room] for index in range(senders))
     last_progress, last_count = time.perf_counter(), -1
     drain_deadline = time.perf_counter() + max(10.0, seconds)
     while time.perf_counter() < drain_deadline:
@@ -388,6 +437,15 @@ async def run_phase(
         elif time.perf_counter() - last_progress > 2.0:
             break
         await asyncio.sleep(0.05)
+    # Exactly what each client should have: every sequence number each sender in its room sent, nothing else.
+    lost = stray = 0
+    for client in clients:
+        for index in range(senders):
+            seen = client.got.seen.get(index, set())
+            if clients[index].room == client.room:
+                lost += sum(1 for seq in range(sent[index]) if seq not in seen)
+            else:
+                stray += len(seen)
     latencies = [value for client in clients for value in client.got.latencies]
     delivered = len(latencies)
     last = max((client.got.last_at for client in clients), default=started)
@@ -398,13 +456,15 @@ async def run_phase(
         sent=sum(sent),
         expected=expected,
         delivered=delivered,
-        lost=max(0, expected - delivered),
+        lost=lost,
         duplicates=sum(client.got.duplicates for client in clients),
         errors=sum(client.got.errors for client in clients),
         reconnects=sum(client.reconnects for client in clients),
         p50_ms=percentile(latencies, 0.50) * 1000,
         p99_ms=percentile(latencies, 0.99) * 1000,
         max_ms=max(latencies, default=0.0) * 1000,
+        p95_ms=percentile(latencies, 0.95) * 1000,
+        stray=stray,
     )
 
 
@@ -419,11 +479,11 @@ async def measure_server(server: Server, arguments, tokens: list[str], room: int
     await connect_all(warm)
     await warm[0].close()
     await asyncio.sleep(0.5)
-    rss_before = _rss_kb(server.pid)
+    rss_before = rss_kb(server.pid)
     idle = _clients(server, arguments.idle_clients, tokens, room)
     connect_s, _ = await connect_all(idle, subscribe=False)
     await asyncio.sleep(1.0)
-    rss_after = _rss_kb(server.pid)
+    rss_after = rss_kb(server.pid)
     result.update(
         idle_clients=len(idle),
         connect_s=connect_s,

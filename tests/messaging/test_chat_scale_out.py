@@ -14,14 +14,8 @@ import asyncio
 import base64
 import json
 import os
-import re
 import struct
-import subprocess
-import sys
-import threading
 import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -30,8 +24,7 @@ from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-ROOT = Path(__file__).resolve().parents[2]
-DAPHNE = str(Path(sys.executable).with_name("daphne"))
+from tests.reliability.soak_servers import daphne_servers
 
 pytestmark = [
     pytest.mark.skipif(
@@ -41,49 +34,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fresh_channel_layer"),
 ]
-
-
-# --- two servers ------------------------------------------------------------------------------------------------------
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@contextmanager
-def daphne_servers(count: int):
-    """Start `count` daphne processes on free ports; yields their ports. Each is ready once it logs its address."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    processes, ports = [], []
-    try:
-        for _ in range(count):
-            process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-                [DAPHNE, "-b", "127.0.0.1", "-p", "0", "--websocket-max-message-size", "65536",
-                 "config.asgi:application"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            )  # fmt: skip
-            processes.append(process)
-            for line in process.stderr:
-                found = re.search(r"Listening on TCP address [\d.]+:(\d+)", line)
-                if found:
-                    ports.append(int(found.group(1)))
-                    # Keep reading its log so a full pipe never blocks the server.
-                    threading.Thread(target=process.stderr.read, daemon=True).start()
-                    break
-            else:
-                raise RuntimeError("daphne stopped before it was listening")
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 # --- a minimal WebSocket client (RFC 6455), so the test needs no extra package ----------------------------------------
@@ -184,7 +134,8 @@ async def test_two_server_processes_serve_one_room(in_group, friend, moderator, 
     robin_cookie = await database_sync_to_async(_cookie)(in_group)
     kai_token = (await database_sync_to_async(Token.objects.create)(user=friend)).key
 
-    with daphne_servers(2) as (first_port, second_port):
+    with daphne_servers(2) as (first, second):
+        first_port, second_port = first.port, second.port
         robin = await Client6455.connect(first_port, robin_cookie)
         kai = await Client6455.connect(second_port, f"Authorization: Token {kai_token}")
         await robin.subscribe(room.pk)
