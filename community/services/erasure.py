@@ -25,6 +25,7 @@ from community.errors import InvalidInput, NotFound
 from community.models import ErasedAccount, User
 from community.personal_data import data_rights_modules
 from community.services.audit import audit_record
+from community.services.roles import staff_keep_one
 from community.services.sessions import user_sessions_end
 
 # Shown wherever something a deleted account wrote is still shown (its words are gone).
@@ -42,7 +43,8 @@ def account_erase(*, actor: User, user: User, password: str | None = None, confi
     member's account when the member asks (no password; community.permissions.can_erase_account_for, which also
     refuses anyone deleting their own account without their password).
 
-    Refusals: wrong_password (field password), not_confirmed (field confirm), cannot_erase_account, person_not_found.
+    Refusals: wrong_password (field password), not_confirmed (field confirm), cannot_erase_account, person_not_found,
+    last_staff (the last active member of staff).
     """
     by_self = actor.pk == user.pk
     if by_self and password is not None:
@@ -57,6 +59,7 @@ def account_erase(*, actor: User, user: User, password: str | None = None, confi
         locked = User.objects.select_for_update().filter(pk=user.pk, erased_at__isnull=True).first()
         if locked is None:
             raise NotFound("We couldn't find that account.", code="person_not_found")
+        staff_keep_one(user=locked)
         stand_in = _stand_in_create(locked, now=now)
         counts: dict[str, int] = {}
         kept = False

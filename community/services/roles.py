@@ -20,6 +20,19 @@ _ROLE_DESCRIPTIONS = {
 }
 
 
+def staff_keep_one(*, user: User) -> None:
+    """Refuse (409 last_staff) a change that would take away the last active member of staff (a role change or an
+    account deletion): someone must always be able to run things. Call it inside the transaction."""
+    if user.site_role != SiteRole.STAFF or not user.is_active:
+        return
+    other_staff = User.objects.select_for_update().filter(site_role=SiteRole.STAFF, is_active=True)
+    if not other_staff.exclude(pk=user.pk).exists():
+        raise Conflict(
+            "This is the last member of staff. Make someone else staff first, so someone can still run things.",
+            code="last_staff",
+        )
+
+
 def user_set_site_role(*, actor: User, user: User, role: str) -> User:
     """Give `user` a new site role. The last active staff member cannot stop being staff."""
     _check_can_manage(actor)
@@ -30,13 +43,7 @@ def user_set_site_role(*, actor: User, user: User, role: str) -> User:
         old_role = locked.site_role
         if old_role == role:
             return locked
-        if old_role == SiteRole.STAFF and locked.is_active:
-            other_staff = User.objects.select_for_update().filter(site_role=SiteRole.STAFF, is_active=True)
-            if not other_staff.exclude(pk=locked.pk).exists():
-                raise Conflict(
-                    "This is the last member of staff. Make someone else staff first, so someone can still run things.",
-                    code="last_staff",
-                )
+        staff_keep_one(user=locked)
         locked.site_role = role
         update_fields = ["site_role"]
         if role != SiteRole.STAFF and locked.is_safeguarding_lead:

@@ -118,3 +118,19 @@ def test_the_stand_in_is_not_in_staffs_list_of_everyone_and_has_no_role_to_chang
     assert page.post(f"/staff/people/{stand_in.pk}/role/", {"site_role": "moderator"}).status_code == 404
     stand_in.refresh_from_db()
     assert stand_in.site_role == "member"
+
+
+def test_the_last_member_of_staff_is_asked_to_appoint_someone_before_deleting_their_account(staff, make_user):
+    alone = logged_in(staff).post("/me/data/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert alone.status_code == 200
+    assert "last member of staff" in alone.content.decode()
+    api = APIClient()
+    api.force_authenticate(staff)
+    refused = api.post("/api/v1/me/delete-account/", {"password": PASSWORD, "confirm": True}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (409, "last_staff")
+    assert User.objects.filter(pk=staff.pk).exists()
+
+    make_user(role="staff", display_name="Second Staffer")
+    done = api.post("/api/v1/me/delete-account/", {"password": PASSWORD, "confirm": True}, format="json")
+    assert done.status_code == 204
+    assert not User.objects.filter(pk=staff.pk).exists()
