@@ -1,8 +1,9 @@
 """A member's copy of what community keeps about them: one function per section in sections.py.
 
 Each takes the member and returns JSON-ready data (`json_ready`: ISO datetimes, plain numbers). Only the member's own
-data: other people appear only where the member chose them (whom they blocked or muted, by display name), never in
-ties (counts only) or invitations (never who used them). Each function runs a fixed number of queries.
+data: other people appear only where the member chose them (whom they blocked or muted, by display name) or where the
+member was already told (a notification's words, e.g. "Kai would like to message you"), never in ties (counts only)
+or invitations (never who used them). Each function runs a fixed number of queries.
 
 `files(user)` names the images that go in the download's images/ folder, at the paths the JSON mentions.
 """

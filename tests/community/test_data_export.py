@@ -113,7 +113,7 @@ def test_the_copy_holds_my_data_and_nobody_elses(robin_and_kestrel):
     assert data["participation"]["data"]["people_met"] == 1
     assert data["account"]["data"]["email"] == "robin@example.org"
     assert [e["event"] for e in data["attendance"]["data"]] == ["Pizza night"]
-    # Whom I blocked or muted is my own choice, so it's in my copy; that's the only place another name appears.
+    # Whom I blocked or muted is my own choice, so it's in my copy (as are the words of notifications I was sent).
     assert data["people_controls"]["data"]["blocked"][0]["display_name"] == "Moth"
     assert data["people_controls"]["data"]["muted"][0]["display_name"] == "Kestrel"
     del data["people_controls"]
