@@ -72,6 +72,11 @@ def _ms(value: float) -> str:
     return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
+def _minutes(seconds: float) -> str:
+    minutes = seconds / 60
+    return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
+
+
 @pytest.mark.long
 def test_load_soak_1000_clients_two_processes():
     seconds = float(os.environ.get("HN_SOAK_SECONDS", "300"))
@@ -84,8 +89,12 @@ def test_load_soak_1000_clients_two_processes():
         warmup=min(60.0, seconds / 5),
         sample_every=5.0,
     )
+    logs = FIGURES_DIR / "load_soak_logs"  # each server's log from the latest run
+    logs.mkdir(parents=True, exist_ok=True)
+    for old in logs.glob("*.log"):
+        old.unlink()
     load_before = load_average()
-    result, stored = run_soak(plan, log_dir=FIGURES_DIR)
+    result, stored = run_soak(plan, log_dir=logs)
     load_after = load_average()
     phase = result.phase
     growth = result.growth(plan.warmup)
@@ -114,8 +123,8 @@ def test_load_soak_1000_clients_two_processes():
         )  # fmt: skip
     figures_record(
         area="load_soak",
-        title=f"Load and soak: {plan.clients:,} chat clients on {PROCESSES} server processes for "
-        f"{plan.seconds / 60:.0f} minutes",
+        title=f"Load and soak: {plan.clients:,} chat clients on {PROCESSES} server processes "
+        f"for {_minutes(plan.seconds)}",
         rows=rows,
         notes=(
             "Everything on 127.0.0.1, servers and clients on the same machine (tests/reliability/test_load_soak.py). "
