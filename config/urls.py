@@ -25,3 +25,5 @@ urlpatterns = [
 
 # The database being unreachable is answered 503 (a page, or {"code": "unavailable"}), not 500: config/unavailable.py.
 handler500 = "config.unavailable.server_error"
+# A URL under /api/ that matches no route gets a JSON {"code": "not_found"}, like every API error.
+handler404 = "community.api.errors.not_found"

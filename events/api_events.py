@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import permissions as community_permissions
+from community.api.errors import JsonRefusalsMixin
 from community.api.inputs import validated
 from community.api.pagination import StandardPagination
 from community.errors import NotFound
@@ -422,6 +423,8 @@ def _list_response(view: APIView, request, *, group=None) -> Response:
 
 
 class EventListApi(APIView):
+    pagination_class = EventPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="events_list",
@@ -438,6 +441,8 @@ class EventListApi(APIView):
 
 
 class GroupEventsApi(APIView):
+    pagination_class = EventPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="groups_events_list",
@@ -662,7 +667,7 @@ class CsvRenderer(renderers.BaseRenderer):
         return json.dumps(data)
 
 
-class EventAttendeesCsvApi(APIView):
+class EventAttendeesCsvApi(JsonRefusalsMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, CsvRenderer]
 
     @extend_schema(

@@ -181,6 +181,8 @@ def _message_data(message_id: int) -> dict:
 
 
 class RoomListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="chat_rooms_list",

@@ -700,6 +700,8 @@ def _sanctions_queryset():
 
 
 class SanctionListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="moderation_sanctions_list",
@@ -774,6 +776,8 @@ class SanctionLiftApi(APIView):
 
 
 class AuditLogApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="moderation_audit_log",

@@ -102,6 +102,8 @@ class EventReportApi(APIView):
 
 
 class MyReportsApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         summary="Your reports, newest first, with whether a moderator has looked and what happened",

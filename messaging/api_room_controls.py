@@ -78,6 +78,8 @@ def _room_data(room, request) -> dict:
 
 
 class ModerationRoomListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         operation_id="moderation_rooms_list",

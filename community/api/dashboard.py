@@ -15,7 +15,7 @@ from community.selectors.dashboard import my_dashboard
 
 class CheckInPointSerializer(serializers.Serializer):
     when = serializers.DateTimeField()
-    swemwbs_metric = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    swemwbs_metric = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=False)
     ons_life_satisfaction = serializers.IntegerField(allow_null=True)
     ons_worthwhile = serializers.IntegerField(allow_null=True)
     ons_happiness = serializers.IntegerField(allow_null=True)
@@ -33,11 +33,11 @@ class ConnectionsSerializer(serializers.Serializer):
 class DashboardSerializer(serializers.Serializer):
     checkins = CheckInPointSerializer(many=True, help_text="Oldest first.")
     swemwbs_band = serializers.ListField(
-        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        child=serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False),
         allow_null=True,
         help_text="[low, high]: your first SWEMWBS metric score minus and plus the meaningful change.",
     )
-    meaningful_change = serializers.DecimalField(max_digits=4, decimal_places=1)
+    meaningful_change = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
     connections = ConnectionsSerializer()
     goals = GoalSerializer(many=True)
     activity_code = serializers.CharField(allow_null=True)

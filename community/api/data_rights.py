@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import permissions
+from community.api.errors import JsonRefusalsMixin
 from community.api.pagination import StandardPagination
 from community.models import DataExport
 from community.selectors.data_exports import export_state, my_data_exports
@@ -56,6 +57,8 @@ def export_payload(export: DataExport) -> dict:
 
 
 class DataExportListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         summary="Your copies of your data, newest first",
@@ -105,7 +108,7 @@ class ZipRenderer(renderers.BaseRenderer):
         return json.dumps(data).encode()
 
 
-class DataExportDownloadApi(APIView):
+class DataExportDownloadApi(JsonRefusalsMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, ZipRenderer]
 
     @extend_schema(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -58,3 +60,21 @@ def exception_handler(exc, context):
             body["retry_after"] = int(exc.wait)
         response.data = body
     return response
+
+
+def not_found(request, exception=None):
+    """handler404: a URL under /api/ that matches no route (an id that isn't a number, a slug with spaces...) is
+    answered like every other API error, `{"code": "not_found", "detail"}`, not with the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+class JsonRefusalsMixin:
+    """For an APIView that can also answer in a file format (text/csv, application/zip): a refusal is still
+    `{"code", "detail"}` labelled application/json, even to a client that asked only for the file type."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -56,10 +56,18 @@ class KindPreferenceOutputSerializer(serializers.Serializer):
     safety_critical = serializers.BooleanField(help_text="Always emailed; cannot be switched off.")
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "22:00"})
+class HourMinuteField(serializers.TimeField):
+    """A time of day as "HH:MM" (not OpenAPI's `time` format, which needs seconds and an offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class PreferencesOutputSerializer(serializers.Serializer):
     kinds = KindPreferenceOutputSerializer(many=True)
-    quiet_hours_start = serializers.TimeField(allow_null=True, format="%H:%M")
-    quiet_hours_end = serializers.TimeField(allow_null=True, format="%H:%M")
+    quiet_hours_start = HourMinuteField(allow_null=True)
+    quiet_hours_end = HourMinuteField(allow_null=True)
 
 
 class KindPreferenceInputSerializer(serializers.Serializer):

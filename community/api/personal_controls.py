@@ -41,6 +41,7 @@ def _row(person, created_at) -> dict:
 
 
 class _ControlListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
     rows = None  # selector: (user) -> queryset
     person_field = ""
     add = None  # service

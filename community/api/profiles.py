@@ -197,6 +197,8 @@ class StaffPersonOutputSerializer(serializers.Serializer):
 
 
 class PeopleListView(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         summary="Everyone (staff only)",
         parameters=[OpenApiParameter("search", str, description="Part of a display name, real name or email.")],

@@ -87,6 +87,9 @@ class CheckInOutputSerializer(serializers.ModelSerializer):
     ucla_total = serializers.IntegerField(
         allow_null=True, read_only=True, help_text="UCLA-3 total (3-9), empty unless all three were answered."
     )
+    lonely_direct = serializers.ChoiceField(
+        choices=LonelinessDirect.choices, allow_blank=True, read_only=True, help_text="Empty if not answered."
+    )
 
     class Meta:
         model = WellbeingCheckIn
@@ -123,6 +126,8 @@ def _consent_body(user) -> dict:
 
 
 class CheckInListApi(APIView):
+    pagination_class = StandardPagination  # paginated by hand below; the schema shows the page
+
     @extend_schema(
         tags=TAGS,
         summary="My check-ins, newest first",

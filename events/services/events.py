@@ -68,13 +68,24 @@ SCOPES = ("this", "following")
 # --- checking the details --------------------------------------------------------------------------------------------
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
 def _aware(value: datetime, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise InvalidInput(
             "Please give a date and time.", code="invalid_datetime", fields={field: "Not a date and time."}
         )
     if timezone.is_naive(value):
-        return from_local_naive(value)  # a time without a zone is UK time
+        value = from_local_naive(value)  # a time without a zone is UK time
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        # Far-off years are typing slips, and before 1847 UK time isn't a whole-minute offset from UTC, so the time
+        # couldn't be written back out as an ISO 8601 offset.
+        raise InvalidInput(
+            f"Please give a date between {EARLIEST_YEAR} and {LATEST_YEAR}.",
+            code="invalid_datetime",
+            fields={field: "Not a date we can use."},
+        )
     return value
 
 
