@@ -7,6 +7,7 @@ from community import (
     admin_wellbeing,  # noqa: F401 - registers the wellbeing tables (who and when only)
 )
 from community.admin_base import ReadOnlyAdmin, ReadOnlyInline, service_action
+from community.forms_accounts import AdminLoginForm
 from community.models import (
     AuditEntry,
     Group,
@@ -23,6 +24,9 @@ from community.models import (
     User,
 )
 from community.services import erasure, groups, invitations, memberships, roles
+
+# The admin's sign-in counts tries like the site's, so it is no way round the login limit.
+admin.site.login_form = AdminLoginForm
 
 
 class ProfileInline(ReadOnlyInline):

@@ -145,6 +145,15 @@ class LoginForm(AuthenticationForm):
         return cleaned
 
 
+class AdminLoginForm(LoginForm):
+    """The admin's sign-in: the same limit on tries as the site's (the admin's own form has none), and staff only."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
 class PasswordResetRequestForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

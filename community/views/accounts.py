@@ -26,6 +26,7 @@ from community.services.invitations import invitation_find_usable
 
 SIGNUP_CODE_SESSION_KEY = "signup_code"
 PASSWORD_RESET_WINDOW_SECONDS = 15 * 60
+PASSWORD_RESET_EMAILS_PER_ADDRESS = 3
 
 
 def signup_code_step(request):
@@ -118,12 +119,21 @@ class PasswordResetView(NoLabelColonMixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("community:password-reset-done")
 
     def form_valid(self, form):
+        detail = "That's a lot of reset emails in a short time. Please wait 15 minutes and try again."
         try:
             rate_limit_hit(
                 key=f"password-reset:ip:{client_ip(self.request)}",
                 limit=settings.HN_LOGIN_ATTEMPTS_PER_15_MIN,
                 window_seconds=PASSWORD_RESET_WINDOW_SECONDS,
-                detail="That's a lot of reset emails in a short time. Please wait 15 minutes and try again.",
+                detail=detail,
+            )
+            # And per address, so nobody can fill one person's inbox from many addresses. Counted whether or not an
+            # account has that email, so the limit tells nobody which emails have accounts.
+            rate_limit_hit(
+                key=f"password-reset:email:{form.cleaned_data['email'].strip().lower()}",
+                limit=PASSWORD_RESET_EMAILS_PER_ADDRESS,
+                window_seconds=PASSWORD_RESET_WINDOW_SECONDS,
+                detail=detail,
             )
         except RateLimited as error:
             form.add_error(None, error.detail)
