@@ -30,6 +30,7 @@ from messaging.protocol import (
     CLOSE_RATE_LIMITED,
     CLOSE_SUSPENDED,
     CLOSE_TOO_SLOW,
+    CLOSE_TRY_AGAIN,
     Frame,
     ProtocolError,
     parse_frame,
@@ -155,6 +156,13 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.closing = True
         await self.close(code=CLOSE_TOO_SLOW)
 
+    async def layer_lost(self):
+        """This process lost its channel layer (Redis restarted or unreachable; messaging/fanout.py), so live frames
+        would stop arriving. Close with 4503: the client reconnects with backoff and catches up with `after`."""
+        if not self.closing:
+            self.closing = True
+            await self.close(code=CLOSE_TRY_AGAIN)
+
     # --- client frames ------------------------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -208,9 +216,14 @@ class SocketConsumer(AsyncWebsocketConsumer):
                 try:
                     await fanout_for(self.layer).join(realtime.room_group_name(room_id), self)
                 except Exception:
-                    del self.rooms[room_id]  # not joined: the client may try again
-                    raise
-            subscribed, messages = await in_database_thread(self._replay)(room, after)
+                    del self.rooms[room_id]  # not joined: the client tries again after reconnecting
+                    await self._subscribe_failed(room_id)
+                    return
+            try:
+                subscribed, messages = await in_database_thread(self._replay)(room, after)
+            except Exception:
+                await self._subscribe_failed(room_id)
+                return
             self.rooms[room_id] = frozenset(message["id"] for message in messages[-REPLAY_DEDUPE_IDS:]) or None
             await self.send(text_data=realtime.encode(subscribed))
             for message in messages:
@@ -220,6 +233,22 @@ class SocketConsumer(AsyncWebsocketConsumer):
             held = self.held.pop(room_id)
         for event in held:
             await self.forward_frame(event)
+
+    async def _subscribe_failed(self, room_id: int) -> None:
+        """Joining the room's broadcasts or reading its replay failed for a reason of ours (Redis or the database
+        away). An error frame would leave the client believing it is subscribed and missing live frames, so close
+        with 4503: it reconnects with backoff and subscribes again with `after`."""
+        logger.warning("Subscribing user %s to room %s failed; closing so the client retries", self.user.pk, room_id,
+                       exc_info=True)  # fmt: skip
+        await self._leave_quietly(room_id)
+        self.closing = True
+        await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def _leave_quietly(self, room_id: int) -> None:
+        try:
+            await self._leave(room_id)
+        except Exception:
+            logger.warning("Could not leave room %s cleanly", room_id, exc_info=True)
 
     def _replay(self, room, after):
         if after is None:

@@ -13,7 +13,11 @@ What can go wrong is handled on purpose, never by dropping frames quietly:
 - the process falls so far behind that its channel overflows (`HN_CHANNEL_CAPACITY`): every local socket closes
   with 4408 and its client reconnects and catches up with `subscribe` + `after` (docs/realtime.md);
 - a group membership would expire after the layer's `group_expiry`: it is renewed well before;
-- one socket failing to take a frame does not stop the others getting it.
+- one socket failing to take a frame does not stop the others getting it;
+- the layer itself fails (Redis restarted or unreachable: its group memberships and queued frames may be gone): the
+  process forgets its channel and memberships and every local socket closes with 4503, so its client reconnects
+  (joining afresh once Redis is back) and catches up with `subscribe` + `after`. Without this the reader would die
+  quietly and the process's sockets would stay open receiving nothing (tests/reliability/test_faults_redis.py).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class Subscriber(Protocol):
 
     async def channel_overflow(self, event: dict) -> None: ...
 
+    async def layer_lost(self) -> None: ...
+
 
 def _group_of(event: dict) -> str | None:
     room_id = event.get("room_id")
@@ -53,17 +59,22 @@ class Fanout:
         self.locks: dict[str, asyncio.Lock] = {}  # group_add and group_discard for a group never overtake each other
         self.channel: str | None = None
         self.tasks: list[asyncio.Task] = []
+        self.generation = 0  # goes up each time the layer is lost and everything here is forgotten
 
     async def join(self, group: str, subscriber: Subscriber) -> None:
-        """Returns once the group's frames reach `subscriber`, so nothing committed after this can be missed."""
+        """Returns once the group's frames reach `subscriber`, so nothing committed after this can be missed.
+        Raises if the layer can't be reached (the caller's socket closes and its client tries again)."""
         async with self._lock(group):
             local = self.local.get(group)
             if local is None:
+                generation = self.generation
                 if self.channel is None:
                     # The default prefix: channels_redis receives all of a process's channels through one loop that
                     # knows only that one.
                     self.channel = await self.layer.new_channel()
                 await self.layer.group_add(group, self.channel)
+                if generation != self.generation:
+                    raise ConnectionError("The channel layer was lost while joining a group.")
                 local = self.local[group] = set()
                 self._start()
             local.add(subscriber)
@@ -102,7 +113,11 @@ class Fanout:
 
     async def _read(self) -> None:
         while True:
-            event = await self.layer.receive(self.channel)
+            try:
+                event = await self.layer.receive(self.channel)
+            except Exception:
+                await self._lost()
+                return
             if event.get("type") == OVERFLOW_EVENT["type"]:
                 await self._overflowed(event)
                 continue
@@ -118,6 +133,25 @@ class Fanout:
         for subscriber in everyone:
             try:
                 await subscriber.channel_overflow(event)
+            except Exception:
+                logger.exception("A socket could not be told to reconnect")
+
+    async def _lost(self) -> None:
+        """The layer failed under the reader (Redis went away). Forget the channel and every membership - Redis may
+        come back empty - and close every local socket so its client reconnects and catches up."""
+        logger.warning("Lost the channel layer (Redis?); this process's sockets will reconnect and catch up")
+        everyone = {subscriber for local in self.local.values() for subscriber in local}
+        self.generation += 1
+        self.local, self.channel = {}, None
+        current = asyncio.current_task()
+        for task in self.tasks:
+            if task is not current:
+                task.cancel()
+        self.tasks = []
+        self.locks = {group: lock for group, lock in self.locks.items() if lock.locked()}
+        for subscriber in everyone:
+            try:
+                await subscriber.layer_lost()
             except Exception:
                 logger.exception("A socket could not be told to reconnect")
 

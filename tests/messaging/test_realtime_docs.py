@@ -68,5 +68,5 @@ def test_every_error_code_in_chat_is_in_the_table():
 
 def test_the_close_codes_are_documented():
     table = section("Close codes")
-    for code in ("4401", "4403", "4408", "4429"):
+    for code in ("4401", "4403", "4408", "4429", "4503"):
         assert f"| {code} |" in table
