@@ -6,6 +6,8 @@ POST row in the page matrix (tests/reliability/page_rows/), so its permissions a
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -141,7 +143,7 @@ def test_every_api_change_signed_in_by_session_needs_the_csrf_token(world):  # n
         cache.clear()
         with transaction.atomic():
             client.force_login(world.users[role])
-            response = client.generic(method, target, data=__import__("json").dumps(data) if data is not None else "",
+            response = client.generic(method, target, data=json.dumps(data) if data is not None else "",
                                       content_type="application/json")  # fmt: skip
             transaction.set_rollback(True)
         if response.status_code != 403 or "CSRF" not in response.content.decode():
