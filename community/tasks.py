@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from community.services.data_export import data_export_build
-from community.services.notifications import notification_email_send
+from community.services.notifications import notification_email_send, notification_emails_resend_due
 from community.services.retention import retention_run
 from community.services.wellbeing import checkin_invitations_send
 
@@ -15,6 +15,19 @@ from community.services.wellbeing import checkin_invitations_send
 def send_notification_email(notification_id: int) -> bool:
     """Email one notification, unless it has already been sent or is no longer wanted."""
     return notification_email_send(notification_id=notification_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def resend_lost_notification_emails() -> int:
+    """Every 10 minutes, and when a consumer starts: emails still queued whose job was lost (a consumer killed
+    mid-job, or Redis restarted empty). Never sends one twice (community.services.notifications)."""
+    return notification_emails_resend_due()
+
+
+@on_startup()
+def _recover_lost_jobs() -> None:
+    """A consumer starting after a crash: re-queue the sweep at once rather than wait for its next turn."""
+    resend_lost_notification_emails()
 
 
 @db_periodic_task(crontab(hour="10", minute="30"))

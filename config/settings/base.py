@@ -224,6 +224,9 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Here and Now <hello@here-and-now.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notification email still queued this long after it was made had its job lost (a consumer killed mid-job): the
+# sweep (community.tasks.resend_lost_notification_emails, every 10 minutes and at consumer start) sends it, once.
+HN_EMAIL_RESEND_AFTER_MINUTES = env_int("HN_EMAIL_RESEND_AFTER_MINUTES", 5)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

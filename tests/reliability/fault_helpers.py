@@ -258,3 +258,29 @@ def wait_until(condition, *, timeout: float, every: float = 0.1, what: str = "th
             return value
         time.sleep(every)
     raise TimeoutError(f"gave up waiting for {what} after {timeout} s")
+
+
+# --- a slow email backend for the Huey fault test ---------------------------------------------------------------------
+
+try:
+    from django.core.mail.backends.base import BaseEmailBackend
+except ImportError:  # pragma: no cover - Django is always installed here
+    BaseEmailBackend = object
+
+
+class SlowFileEmailBackend(BaseEmailBackend):
+    """EMAIL_BACKEND for a consumer under test: writes `start <to>` to HN_TEST_EMAIL_LOG, waits while the file
+    HN_TEST_EMAIL_SLOW_FLAG exists (at most a minute: the moment to kill the consumer), then writes `sent <to>`."""
+
+    def send_messages(self, email_messages):
+        log = Path(os.environ["HN_TEST_EMAIL_LOG"])
+        flag = Path(os.environ["HN_TEST_EMAIL_SLOW_FLAG"])
+        for message in email_messages:
+            with log.open("a") as out:
+                out.write(f"start {message.to[0]}\n")
+            deadline = time.monotonic() + 60
+            while flag.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with log.open("a") as out:
+                out.write(f"sent {message.to[0]}\n")
+        return len(email_messages)
