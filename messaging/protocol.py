@@ -94,7 +94,7 @@ def parse_frame(text: str) -> Frame:
         raise ProtocolError("frame_too_large", "That frame is over 64 KiB, which is more than the server accepts.")
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep ("[[[[..."), well within 64 KiB
         raise ProtocolError("invalid_frame", 'Frames must be JSON objects, like {"type": "subscribe"}.') from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", 'Frames must be JSON objects, like {"type": "subscribe"}.')
