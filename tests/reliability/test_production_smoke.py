@@ -160,8 +160,9 @@ class Stack:
         started = time.monotonic()
         with self.output.open("w") as output:
             self.process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
-                [str(SCRIPT), "start"], cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
-            )
+                [str(SCRIPT), "start"], cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,  # a process group of its own, as in a terminal (see interrupt)
+            )  # fmt: skip
         while time.monotonic() - started < timeout:
             if "] ready in " in self.output.read_text():
                 self.pids = _descendants(self.process.pid)
@@ -196,6 +197,13 @@ class Stack:
         self.process.wait(timeout=10)
         return time.monotonic() - started
 
+    def interrupt(self) -> float:
+        """Ctrl-C in the terminal: SIGINT to every process of the group."""
+        started = time.monotonic()
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(timeout=40)
+        return time.monotonic() - started
+
     def left_running(self) -> list[int]:
         return sorted(pid for pid in self.pids | _started_by(self.run_dir) if _alive(pid))
 
@@ -217,7 +225,8 @@ class Stack:
 
 
 @contextmanager
-def production_stack(tmp_path: Path, database_url: str):
+def production_stack(tmp_path: Path, site: tuple[str, Path]):
+    database_url, var_dir = site
     nginx_port, *web_ports = _free_ports(3)
     token = secrets.token_hex(4)
     redis_url = _redis_url(SMOKE_REDIS_DB)
@@ -228,7 +237,7 @@ def production_stack(tmp_path: Path, database_url: str):
         "HOME": os.environ.get("HOME", "/root"),
         "LANG": "C.UTF-8",
         "HN_RUN_DIR": str(run_dir),
-        "VAR_DIR": str(tmp_path / "var"),
+        "VAR_DIR": str(var_dir),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": f"hn-smoke-{token}",
@@ -347,11 +356,18 @@ print(json.dumps({"room": room_for_group(group=group).pk}))
 """.replace("@PASSWORD@", PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """One site for the module: its database and its var/ (static files), as a deployment keeps between restarts."""
+    with smoke_database() as database_url:
+        yield database_url, tmp_path_factory.mktemp("var")
+
+
 # --- the test --------------------------------------------------------------------------------------------------------
 
 
-def test_the_production_run_serves_a_member_and_chat_across_two_processes(tmp_path):
-    with smoke_database() as database_url, production_stack(tmp_path, database_url) as stack:
+def test_the_production_run_serves_a_member_and_chat_across_two_processes(tmp_path, site):
+    with production_stack(tmp_path, site) as stack:
         startup = stack.start()
         processes = stack.processes()
         assert [port for _, port in processes["daphne"]] == stack.web_ports
@@ -407,3 +423,14 @@ def test_the_production_run_serves_a_member_and_chat_across_two_processes(tmp_pa
             "on the other, both through nginx."
         ),
     )
+
+
+def test_ctrl_c_stops_the_whole_production_run(tmp_path, site):
+    """A restart of the same site (already migrated, static files collected), stopped as in a terminal."""
+    with production_stack(tmp_path, site) as stack:
+        stack.start()
+        assert sorted(stack.processes()) == ["daphne", "huey", "nginx"]
+        stack.interrupt()
+        assert stack.process.returncode == 130, stack.output.read_text()
+        assert "] stopped" in stack.output.read_text()
+        assert stack.left_running() == [], "processes still running after Ctrl-C"
