@@ -122,13 +122,17 @@ def access_message(*, user: User, message_id: int) -> Message:
         if isinstance(message_id, int)
         else None
     )
-    if message is None or not can_read_room(user, message.room):
-        raise message_not_found()
-    if message.is_hidden and not is_moderator_or_staff(user):
-        raise message_not_found()
-    if message.is_held and message.author_id != user.pk and not is_moderator_or_staff(user):
+    if message is None or not can_read_room(user, message.room) or is_kept_from(user, message):
         raise message_not_found()
     return message
+
+
+def is_kept_from(user: User, message: Message) -> bool:
+    """A hidden message is only for moderators; a held one only for its author and moderators. Checked again on the
+    locked row before changing a message (a moderator may have hidden it since it was read)."""
+    if message.is_hidden and not is_moderator_or_staff(user):
+        return True
+    return message.is_held and message.author_id != user.pk and not is_moderator_or_staff(user)
 
 
 # --- posting ----------------------------------------------------------------------------------------------------------

@@ -90,10 +90,13 @@ def _harden_chat_image(image):
     )
 
 
-def _lock(message: Message) -> Message:
-    """The message row locked until the transaction ends, keeping the room and author already read."""
+def _lock(*, actor: User, message_id: int) -> Message:
+    """The message `actor` may see, its row locked until the transaction ends, keeping the room and author already
+    read. The locked row is checked again: a moderator hiding it between the read and the lock wins, and the change
+    is refused as for any hidden message (tests/reliability/test_races.py)."""
+    message = permissions.access_message(user=actor, message_id=message_id)
     locked = Message.objects.select_for_update().filter(pk=message.pk).first()
-    if locked is None:
+    if locked is None or permissions.is_kept_from(actor, locked):
         raise permissions.message_not_found()
     locked.room = message.room
     locked.author = message.author
@@ -219,7 +222,7 @@ def message_edit(*, actor: User, message_id: int, body: str) -> Message:
     """
     text = clean_body(body)
     with transaction.atomic():
-        message = _lock(permissions.access_message(user=actor, message_id=message_id))
+        message = _lock(actor=actor, message_id=message_id)
         refusal = permissions.edit_refusal(actor, message)
         if refusal is not None:
             raise refusal
@@ -271,7 +274,7 @@ def message_delete(*, actor: User, message_id: int) -> Message:
     Refusals: message_not_found, not_your_message.
     """
     with transaction.atomic():
-        message = _lock(permissions.access_message(user=actor, message_id=message_id))
+        message = _lock(actor=actor, message_id=message_id)
         refusal = permissions.delete_refusal(actor, message)
         if refusal is not None:
             raise refusal
