@@ -221,6 +221,8 @@ class SocketConsumer(AsyncWebsocketConsumer):
                     return
             try:
                 subscribed, messages = await in_database_thread(self._replay)(room, after)
+            except DomainError:
+                raise  # a refusal is answered with its error frame, as always
             except Exception:
                 await self._subscribe_failed(room_id)
                 return
