@@ -13,7 +13,10 @@ from tests.reliability.figures import FIGURES_DIR
 
 DOC = Path(__file__).resolve().parent.parent.parent / "docs" / "reliability.md"
 # The order the page shows them in; areas not listed come after, by name.
-ORDER = ["api_fuzz", "socket_fuzz", "load_soak", "faults", "races", "security", "production"]
+ORDER = [
+    "api_fuzz", "socket_fuzz", "load_soak", "faults", "faults_postgres", "faults_huey", "races", "security",
+    "production",
+]  # fmt: skip
 
 INTRO = """# Reliability, measured
 
