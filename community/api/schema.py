@@ -6,6 +6,7 @@ fuzzing in tests/reliability/test_api_fuzz.py) can rely on it:
 - 403: the same operations (the policy gate, community/middleware.py, answers `policies_not_accepted` until the
   current agreement is accepted; most operations also refuse some roles);
 - 400 `invalid`: any operation with query parameters or a request body;
+- 415 `unsupported_media_type`: any operation with a request body sent in a type it doesn't read;
 - 404 `not_found`: any operation with a path parameter (no such thing, or a value the URL can't hold), and every
   paginated list (`page` past the end).
 """
@@ -31,6 +32,7 @@ _GENERAL_ERRORS = {
     "401": "Not signed in (`not_authenticated`, or `authentication_failed` for a bad token).",
     "403": "Not allowed (`forbidden`, a more specific code, or `policies_not_accepted`).",
     "404": "Not found (`not_found`, or a more specific code).",
+    "415": "The body's Content-Type isn't one this operation reads (`unsupported_media_type`).",
 }
 
 
@@ -46,6 +48,8 @@ class ApiAutoSchema(AutoSchema):
             possible |= {"401", "403"}
         if "requestBody" in operation or any(parameter["in"] == "query" for parameter in parameters):
             possible.add("400")
+        if "requestBody" in operation:
+            possible.add("415")
         if any(parameter["in"] == "path" for parameter in parameters):
             possible.add("404")
         if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
