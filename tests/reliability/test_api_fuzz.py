@@ -130,6 +130,8 @@ def test_the_schema_documents_what_the_api_actually_sends():
         assert "404" in paths[path]["get"]["responses"], path
     # Errors any operation can give are listed: not signed in, the policy gate, a bad query.
     assert {"401", "403", "400"} <= set(paths["/api/v1/moderation/audit/"]["get"]["responses"])
+    # A body sent with a Content-Type the operation doesn't read (the long run sent an empty one).
+    assert "415" in paths["/api/v1/me/destination/"]["put"]["responses"]
     schemas = document["components"]["schemas"]
     assert schemas["Dashboard"]["properties"]["meaningful_change"]["type"] == "number"
     assert schemas["PreferencesOutput"]["properties"]["quiet_hours_end"]["pattern"] == r"^\d{2}:\d{2}$"

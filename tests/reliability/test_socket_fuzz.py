@@ -165,6 +165,7 @@ async def test_fuzzed_frames_never_crash_the_socket_and_the_room_keeps_working(
 
     assert tally.frames_sent >= 500
     assert (tally.crashes, tally.undocumented, dict(tally.closes)) == ([], [], {}), verdict(tally)
+    assert tally.errors["server_error"] == 0  # documented, but the socket's equivalent of a 500
     assert (tally.delivered, tally.lost) == (20, 0)
     assert tally.errors["invalid_frame"] > 0 and tally.errors["unknown_type"] > 0
 
@@ -190,6 +191,7 @@ async def test_long_socket_fuzz(in_group, friend, group, add_member, make_group,
             ("error frames, by code", by_code),
             ("sockets closed by the server", ", ".join(f"{c}: {n}" for c, n in tally.closes.items()) or "0"),
             ("server crashes", f"{len(tally.crashes)}"),
+            ("server_error answers (something failed on our side)", f"{tally.errors['server_error']}"),
             ("another member's messages delivered during the fuzzing", f"{tally.delivered:,}"),
             ("another member's messages lost", f"{tally.lost}"),
             ("time taken", f"{seconds:.0f} seconds"),
@@ -202,6 +204,7 @@ async def test_long_socket_fuzz(in_group, friend, group, add_member, make_group,
     )
     assert tally.frames_sent >= 10_000
     assert (tally.crashes, tally.undocumented, dict(tally.closes)) == ([], [], {}), verdict(tally)
+    assert tally.errors["server_error"] == 0  # documented, but the socket's equivalent of a 500
     assert tally.lost == 0
 
 
