@@ -24,6 +24,7 @@ from community import permissions, realtime
 from community.errors import InvalidInput, NotFound
 from community.models import ErasedAccount, User
 from community.personal_data import data_rights_modules
+from community.ratelimit import rate_limit_hit
 from community.services.audit import audit_record
 from community.services.roles import staff_keep_one
 from community.services.sessions import user_sessions_end
@@ -33,6 +34,9 @@ DELETED_MEMBER = "Deleted member"
 
 WRONG_PASSWORD = "That password isn't right. Please type the password you use to log in."
 NOT_CONFIRMED = "Please tick the box to say you understand this can't be undone."
+TOO_MANY_TRIES = "That's a lot of tries. For your safety, please wait 15 minutes and try again."
+# Password tries count like logging in (HN_LOGIN_ATTEMPTS_PER_15_MIN), so a borrowed session can't guess its way in.
+PASSWORD_TRIES_WINDOW_SECONDS = 15 * 60
 
 # One rule per table in an app's personal-data sections: (the person, their stand-in, now) -> rows affected.
 EraseRule = Callable[[User, User, datetime], int]
@@ -44,10 +48,16 @@ def account_erase(*, actor: User, user: User, password: str | None = None, confi
     refuses anyone deleting their own account without their password).
 
     Refusals: wrong_password (field password), not_confirmed (field confirm), cannot_erase_account, person_not_found,
-    last_staff (the last active member of staff).
+    last_staff (the last active member of staff), rate_limited (more password tries than logging in allows).
     """
     by_self = actor.pk == user.pk
     if by_self and password is not None:
+        rate_limit_hit(
+            key=f"erase:{user.pk}",
+            limit=settings.HN_LOGIN_ATTEMPTS_PER_15_MIN,
+            window_seconds=PASSWORD_TRIES_WINDOW_SECONDS,
+            detail=TOO_MANY_TRIES,
+        )
         if not user.check_password(password or ""):
             raise InvalidInput(WRONG_PASSWORD, code="wrong_password", fields={"password": [WRONG_PASSWORD]})
         if not confirmed:

@@ -134,3 +134,15 @@ def test_the_last_member_of_staff_is_asked_to_appoint_someone_before_deleting_th
     done = api.post("/api/v1/me/delete-account/", {"password": PASSWORD, "confirm": True}, format="json")
     assert done.status_code == 204
     assert not User.objects.filter(pk=staff.pk).exists()
+
+
+def test_password_tries_are_limited_like_logging_in(person, settings):
+    settings.HN_LOGIN_ATTEMPTS_PER_15_MIN = 3
+    api = APIClient()
+    api.force_authenticate(person)
+    tries = [api.post("/api/v1/me/delete-account/", {"password": f"guess-{n}", "confirm": True}, format="json")
+             for n in range(3)]  # fmt: skip
+    assert [answer.status_code for answer in tries] == [400, 400, 400]
+    right_but_too_many = api.post("/api/v1/me/delete-account/", {"password": PASSWORD, "confirm": True}, format="json")
+    assert (right_but_too_many.status_code, right_but_too_many.json()["code"]) == (429, "rate_limited")
+    assert User.objects.filter(pk=person.pk).exists()
