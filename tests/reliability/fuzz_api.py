@@ -1,5 +1,5 @@
-"""API fuzzing helpers: a small world (one person per role, a group with events, a chat, an idea, an invitation), the Django
-app served in-process to schemathesis, and a runner that sends every operation's generated requests as each role.
+"""API fuzzing helpers: a small world (one person per role, a group with events, a chat, an idea, an invitation), the
+Django app served in-process to schemathesis, and a runner that sends every operation's generated requests as each role.
 
 Every example runs inside a savepoint that is rolled back afterwards (and starts with an empty private cache), so
 destructive operations - DELETE /me/delete-account/, DELETE /auth/token/ (sign out, the token revoked), DELETE
