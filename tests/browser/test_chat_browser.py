@@ -41,6 +41,7 @@ def asgi_server():
         assert time.monotonic() < deadline, "daphne did not start listening"
         threading.Event().wait(0.05)
     host, port = server.listening_addresses[0]
+    _servers[:] = [server]
     yield f"http://{host}:{port}"
     reactor.callFromThread(reactor.stop)
     thread.join(timeout=10)
@@ -66,6 +67,19 @@ def open_as(chromium, asgi_server):
     yield open_page
     for context in contexts:
         context.close()
+    _wait_until_every_connection_is_finished()
+
+
+_servers: list = []
+
+
+def _wait_until_every_connection_is_finished() -> None:
+    """A closed socket's consumer still does database work as it leaves (presence). The test database is emptied
+    after each test, so wait until daphne has reaped every application instance, or the emptying and that work
+    deadlock on PostgreSQL."""
+    deadline = time.monotonic() + 10
+    while _servers and _servers[0].connections and time.monotonic() < deadline:
+        threading.Event().wait(0.05)
 
 
 class Connection:
