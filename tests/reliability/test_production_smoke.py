@@ -149,6 +149,10 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Stack:
     def __init__(self, run_dir: Path, env: dict[str, str], nginx_port: int, web_ports: list[int]):
         self.run_dir, self.env, self.nginx_port, self.web_ports = run_dir, env, nginx_port, web_ports
@@ -162,6 +166,9 @@ class Stack:
             self.process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
                 [str(SCRIPT), "start"], cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT,
                 start_new_session=True,  # a process group of its own, as in a terminal (see interrupt)
+                # A terminal's Ctrl-C is heard: when the test run itself was started in the background, SIGINT is
+                # ignored and inherited as ignored, and a shell can't trap a signal ignored when it started.
+                preexec_fn=_hear_ctrl_c,
             )  # fmt: skip
         while time.monotonic() - started < timeout:
             if "] ready in " in self.output.read_text():
