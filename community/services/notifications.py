@@ -205,7 +205,7 @@ def notification_email_send(*, notification_id: int) -> bool:
 def notification_emails_resend_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Send the emails whose job was lost: still 'queued' after HN_EMAIL_RESEND_AFTER_MINUTES, and the person isn't
     in their quiet hours now (a job scheduled for the end of them is still waiting; if it was lost too, a run after
-    the quiet hours sends it).
+    the quiet hours sends it). Safety-critical kinds ignore quiet hours, here as when first sent.
 
     Huey takes a job off the queue before running it, so a consumer killed mid-job (or a Redis that restarted empty)
     loses the job but not the notification: it stays 'queued' (the send and the mark commit together). Each one goes
@@ -217,20 +217,27 @@ def notification_emails_resend_due(*, now: datetime | None = None, limit: int = 
     waiting = list(
         Notification.objects.filter(email_status=EmailStatus.QUEUED, created_at__lte=now - after)
         .order_by("id")
-        .values_list("pk", "user_id")[:limit]
+        .values_list("pk", "user_id", "kind")[:limit]
     )
     quiet = {
         user_id
-        for user_id, start, end in Profile.objects.filter(user_id__in={user_id for _, user_id in waiting}).values_list(
-            "user_id", "quiet_hours_start", "quiet_hours_end"
-        )
+        for user_id, start, end in Profile.objects.filter(
+            user_id__in={user_id for _, user_id, _ in waiting}
+        ).values_list("user_id", "quiet_hours_start", "quiet_hours_end")
         if quiet_hours_end_after(start=start, end=end, now=now) is not None
     }
     return sum(
         notification_email_send(notification_id=notification_id)
-        for notification_id, user_id in waiting
-        if user_id not in quiet
+        for notification_id, user_id, kind in waiting
+        if user_id not in quiet or _is_safety_critical(kind)
     )
+
+
+def _is_safety_critical(key: str) -> bool:
+    try:
+        return get_kind(key).safety_critical
+    except LookupError:
+        return False
 
 
 def _still_wants_email(notification: Notification) -> bool:

@@ -124,10 +124,10 @@ def test_a_consumer_killed_mid_email_still_sends_each_reminder_exactly_once(grou
 
 @pytest.fixture
 def queued(make_user):
-    def make(*, minutes_ago: float, status: str = EmailStatus.QUEUED, user=None):
+    def make(*, minutes_ago: float, status: str = EmailStatus.QUEUED, user=None, kind: str = "account_security"):
         user = user or make_user()
         return Notification.objects.create(
-            user=user, kind="account_security", title="Your password changed", url="/",
+            user=user, kind=kind, title="Your password changed", url="/",
             created_at=timezone.now() - timedelta(minutes=minutes_ago), email_status=status,
         )  # fmt: skip
 
@@ -149,7 +149,7 @@ def test_the_sweep_sends_lost_emails_once_and_leaves_recent_sent_and_quiet_hours
             "quiet_hours_end": (now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
         },
     )
-    quiet = queued(minutes_ago=30, user=sleeper)
+    quiet = queued(minutes_ago=30, user=sleeper, kind="data_export_ready")  # waits for the end of quiet hours
 
     assert notification_emails_resend_due() == 1
     assert [message.to for message in mail.outbox] == [[lost.user.email]]
@@ -160,3 +160,23 @@ def test_the_sweep_sends_lost_emails_once_and_leaves_recent_sent_and_quiet_hours
 
     assert notification_emails_resend_due() == 0  # nothing twice
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_a_lost_safety_critical_email_in_quiet_hours(queued, make_user, settings):
+    """Safety-critical emails ignore quiet hours when first sent, so a lost one is not held back until they end."""
+    settings.HN_EMAIL_RESEND_AFTER_MINUTES = 5
+    sleeper = make_user()
+    now = timezone.localtime()
+    Profile.objects.update_or_create(
+        user=sleeper,
+        defaults={
+            "quiet_hours_start": (now - timedelta(hours=1)).time().replace(second=0, microsecond=0),
+            "quiet_hours_end": (now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
+        },
+    )
+    security = queued(minutes_ago=30, user=sleeper)  # account_security: safety-critical
+
+    assert notification_emails_resend_due() == 1
+    assert [message.to for message in mail.outbox] == [[sleeper.email]]
+    assert Notification.objects.get(pk=security.pk).email_status == EmailStatus.SENT
