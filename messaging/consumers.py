@@ -240,8 +240,9 @@ class SocketConsumer(AsyncWebsocketConsumer):
         """Joining the room's broadcasts or reading its replay failed for a reason of ours (Redis or the database
         away). An error frame would leave the client believing it is subscribed and missing live frames, so close
         with 4503: it reconnects with backoff and subscribes again with `after`."""
-        logger.warning("Subscribing user %s to room %s failed; closing so the client retries", self.user.pk, room_id,
-                       exc_info=True)  # fmt: skip
+        # An error, not a warning: a programming mistake here would otherwise only show as clients reconnecting.
+        logger.error("Subscribing user %s to room %s failed; closing so the client retries", self.user.pk, room_id,
+                     exc_info=True)  # fmt: skip
         await self._leave_quietly(room_id)
         self.closing = True
         await self.close(code=CLOSE_TRY_AGAIN)
