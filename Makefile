@@ -57,7 +57,7 @@ bench-metrics: $(STAMP)
 reliability: $(STAMP)
 	mkdir -p var/reliability
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/test} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
-		$(VENV)/bin/pytest -p no:cacheprovider -m long tests/reliability
+		$(VENV)/bin/pytest -p no:cacheprovider --timeout=3600 -m long tests/reliability
 	DATABASE_URL=$${DATABASE_URL:-postgres://root@127.0.0.1:5432/test} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
 		$(VENV)/bin/pytest -p no:cacheprovider tests/reliability/test_production_smoke.py \
 		tests/reliability/test_faults_huey.py tests/reliability/test_races.py

@@ -9,6 +9,7 @@ from django.test import Client
 
 from config.asgi import application
 from messaging.services.rooms import room_for_group
+from tests.waits import CONNECT_TIMEOUT, FRAME_TIMEOUT
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -48,10 +49,10 @@ class Socket:
     async def send(self, frame: dict) -> None:
         await self.communicator.send_json_to(frame)
 
-    async def receive(self, timeout: float = 3) -> dict:
+    async def receive(self, timeout: float = FRAME_TIMEOUT) -> dict:
         return await self.communicator.receive_json_from(timeout=timeout)
 
-    async def receive_type(self, frame_type: str, timeout: float = 3) -> dict:
+    async def receive_type(self, frame_type: str, timeout: float = FRAME_TIMEOUT) -> dict:
         """The next frame of `frame_type`, skipping others (presence, typing, notifications)."""
         while True:
             frame = await self.receive(timeout=timeout)
@@ -85,7 +86,7 @@ async def open_socket():
 
         cookie = await database_sync_to_async(session_cookie_for)(user)
         communicator = WebsocketCommunicator(application, "/ws/", headers=headers or [ORIGIN, cookie])
-        connected, code = await communicator.connect()
+        connected, code = await communicator.connect(timeout=CONNECT_TIMEOUT)
         assert connected, code
         socket = Socket(communicator)
         sockets.append(socket)

@@ -19,6 +19,7 @@ from messaging.services.moderation.actions import (
 )
 from messaging.services.moderation.sanctions import member_mute_in_room, member_silence, member_suspend, sanction_lift
 from tests.messaging.conftest import ORIGIN, session_cookie_for
+from tests.waits import CONNECT_TIMEOUT
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
@@ -137,7 +138,7 @@ async def test_a_suspension_closes_open_sockets_with_4403_and_refuses_new_ones(i
             break
     assert output["code"] == 4403
     again = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, cookie])
-    connected, code = await again.connect()
+    connected, code = await again.connect(timeout=CONNECT_TIMEOUT)
     assert not connected and code in (4401, 4403)
 
 
@@ -152,7 +153,7 @@ async def test_a_suspended_person_with_a_token_is_refused_at_connect(in_group, m
 
     key = await run(suspend_but_keep_a_token)()
     socket = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"authorization", f"Token {key}".encode())])
-    connected, code = await socket.connect()
+    connected, code = await socket.connect(timeout=CONNECT_TIMEOUT)
     assert (connected, code) == (False, 4403)
 
 

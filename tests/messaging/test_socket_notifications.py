@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from community.models import Notification
 from community.services.notifications import notification_mark_read, notify
 from config.asgi import application
+from tests.waits import CONNECT_TIMEOUT, FRAME_TIMEOUT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +44,7 @@ def token_header(member):
 
 async def open_socket(*headers):
     communicator = WebsocketCommunicator(application, "/ws/", headers=list(headers))
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=CONNECT_TIMEOUT)
     return communicator, connected, code
 
 
@@ -109,7 +110,7 @@ async def test_a_committed_notification_arrives_as_a_frame(member, session_cooki
 
     notification = await notify_and_commit(member, "Hello, live", url="/groups/")
 
-    frame = await communicator.receive_json_from(timeout=2)
+    frame = await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
     assert frame["type"] == "notification"
     assert frame["unread_count"] == 1
     assert frame["notification"]["id"] == notification.pk
@@ -124,8 +125,8 @@ async def test_every_open_tab_gets_the_frame(member, session_cookie, token_heade
 
     await notify_and_commit(member, "Both tabs")
 
-    assert (await first.receive_json_from(timeout=2))["notification"]["title"] == "Both tabs"
-    assert (await second.receive_json_from(timeout=2))["notification"]["title"] == "Both tabs"
+    assert (await first.receive_json_from(timeout=FRAME_TIMEOUT))["notification"]["title"] == "Both tabs"
+    assert (await second.receive_json_from(timeout=FRAME_TIMEOUT))["notification"]["title"] == "Both tabs"
     await first.disconnect()
     await second.disconnect()
 
@@ -153,12 +154,12 @@ async def test_marking_read_updates_the_count_in_other_tabs(member, session_cook
     communicator, _, _ = await open_socket(ORIGIN, session_cookie)
     first = await notify_and_commit(member, "One")
     await notify_and_commit(member, "Two")
-    await communicator.receive_json_from(timeout=2)
-    await communicator.receive_json_from(timeout=2)
+    await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
+    await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
 
     await database_sync_to_async(notification_mark_read)(actor=member, notification=first.pk)
 
-    frame = await communicator.receive_json_from(timeout=2)
+    frame = await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
     assert frame == {"type": "notifications.read", "ids": [first.pk], "all": False, "unread_count": 1}
     await communicator.disconnect()
 
@@ -169,7 +170,7 @@ async def test_forwarding_a_frame_does_no_database_work(member, session_cookie):
         await get_channel_layer().group_send(
             f"user.{member.pk}", {"type": "forward.frame", "text": '{"type":"x"}', "user_id": member.pk}
         )
-        assert await communicator.receive_from(timeout=2) == '{"type":"x"}'
+        assert await communicator.receive_from(timeout=FRAME_TIMEOUT) == '{"type":"x"}'
     close_connections.assert_not_called()
     await communicator.disconnect()
 
@@ -178,7 +179,7 @@ async def test_an_unknown_frame_gets_an_error_frame(session_cookie):
     communicator, _, _ = await open_socket(ORIGIN, session_cookie)
 
     await communicator.send_json_to({"type": "no.such.thing", "client_id": "abc"})
-    frame = await communicator.receive_json_from(timeout=2)
+    frame = await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
 
     assert frame["type"] == "error"
     assert frame["code"] == "unknown_type"
@@ -191,7 +192,7 @@ async def test_a_frame_that_is_not_json_gets_an_error_frame(session_cookie):
     communicator, _, _ = await open_socket(ORIGIN, session_cookie)
 
     await communicator.send_to(text_data="this is not json")
-    frame = await communicator.receive_json_from(timeout=2)
+    frame = await communicator.receive_json_from(timeout=FRAME_TIMEOUT)
 
     assert frame["type"] == "error"
     assert frame["code"] == "invalid_frame"

@@ -23,6 +23,7 @@ from tests.messaging.conftest import (  # noqa: F401 - the chat fixtures, reused
     room,
     session_cookie_for,
 )
+from tests.waits import CONNECT_TIMEOUT
 
 pytestmark = pytest.mark.asyncio
 
@@ -110,7 +111,7 @@ async def test_a_subscribe_that_cannot_join_the_room_closes_the_socket_with_4503
 
     cookie = await database_sync_to_async(session_cookie_for)(in_group)
     communicator = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, cookie])
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=CONNECT_TIMEOUT)
     assert connected
 
     real_join = fanout_module.Fanout.join

@@ -13,6 +13,7 @@ from messaging.protocol import CLIENT_FRAMES, CLOSE_NOT_AUTHENTICATED
 from tests.messaging.conftest import ORIGIN, fresh_channel_layer, open_socket  # noqa: F401 - fixtures
 from tests.messaging.test_chat_socket_matrix import ACTIONS, ROLES, outcome
 from tests.messaging.test_chat_socket_matrix import world as socket_world  # noqa: F401 - the matrix's fixture
+from tests.waits import CONNECT_TIMEOUT
 
 # Rows the socket matrix doesn't have: action -> (frame(world), {role: expected frame type or error code}).
 MORE_ACTIONS = {
@@ -53,5 +54,5 @@ async def test_more_socket_rows(socket_world, open_socket, action, role):  # noq
 @pytest.mark.django_db(transaction=True)
 async def test_anonymous_socket_is_closed_before_any_action():
     communicator = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN])
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=CONNECT_TIMEOUT)
     assert (connected, code) == (False, CLOSE_NOT_AUTHENTICATED)
