@@ -4,6 +4,9 @@
   served by the same daphne and channel layer as the product: `daphne bench.chat_baselines:application`.
 - The **floor**: a bare `websockets` server that sends every text frame it receives to every open socket, the least a
   Python broadcast server can do: `python -m bench.chat_baselines floor`.
+- The **daphne ceiling**: the same broadcast as a raw ASGI application on daphne (no Channels, no layer, no consumer
+  classes): the most any Channels application served by daphne could reach, since daphne's own handling of each
+  frame is all it pays: `daphne bench.chat_baselines:ceiling`.
 """
 
 from __future__ import annotations
@@ -56,6 +59,30 @@ def __getattr__(name: str):
         application = _tutorial_application()
         return application
     raise AttributeError(name)
+
+
+_ceiling_sockets: set = set()
+
+
+async def ceiling(scope, receive, send) -> None:
+    """Every text frame to every open socket of this process, awaiting daphne's send for each."""
+    if scope["type"] != "websocket":
+        return
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    _ceiling_sockets.add(send)
+    try:
+        while True:
+            event = await receive()
+            if event["type"] == "websocket.disconnect":
+                return
+            text = event.get("text")
+            if text is not None:
+                frame = {"type": "websocket.send", "text": text}
+                for each in list(_ceiling_sockets):
+                    await each(frame)
+    finally:
+        _ceiling_sockets.discard(send)
 
 
 async def serve_floor(port: int) -> None:

@@ -1,10 +1,11 @@
-"""The chat load benchmark: the product's socket, the Channels tutorial consumer and a bare websockets server.
+"""The chat load benchmark: the product's socket, the Channels tutorial consumer, the daphne ceiling, a bare server.
 
 `python -m bench.chat_bench` (or `make bench-chat`) measures, for each channel layer (in-memory with SQLite, then
-Redis with PostgreSQL), three servers started here as subprocesses on 127.0.0.1:
+Redis with PostgreSQL), four servers started here as subprocesses on 127.0.0.1:
 
 - product: daphne serving `config.asgi:application` (token-authenticated, persisted, moderation- and rate-checked),
 - baseline: the same daphne and layer serving the Channels tutorial consumer (bench/chat_baselines.py),
+- ceiling: the same daphne serving a raw ASGI broadcast (no Channels): the most anything served by daphne can reach,
 - floor: a bare `websockets` broadcast server (bench/chat_baselines.py).
 
 For each: time to connect (and subscribe) 1,000 clients and server memory per idle connection (RSS delta / N from
@@ -228,6 +229,8 @@ def server_command(name: str) -> list[str]:
         return [*daphne, "config.asgi:application"]
     if name == "baseline":
         return [*daphne, "bench.chat_baselines:application"]
+    if name == "ceiling":
+        return [*daphne, "bench.chat_baselines:ceiling"]
     return [sys.executable, "-m", "bench.chat_baselines", "floor"]
 
 
@@ -575,7 +578,7 @@ def _n(value: float) -> str:
 def markdown(results: dict, machine: dict, arguments) -> str:
     lines = [
         CHAT_START,
-        "## Chat: socket fan-out (product, Channels tutorial baseline, bare websockets floor)",
+        "## Chat: socket fan-out (product, Channels tutorial baseline, daphne ceiling, bare websockets floor)",
         "",
         f"`make bench-chat` on {machine['facts']}. The run took {machine['seconds']:.0f} s. "
         f"{arguments.clients} clients in one room, {arguments.senders} of them sending; every client receives every "
@@ -651,9 +654,17 @@ def _targets(layer: str, servers: dict, arguments) -> list[str]:
         return "met" if ok else "**missed**"
 
     fixed = product["fixed"]
+    ceiling = servers.get("ceiling", {}).get("saturated", 0.0)
+    reachable = (
+        [f"- for scale: the daphne ceiling (no Channels) is {ceiling / baseline['saturated']:.1f}× the tutorial, and "
+         f"the product reaches {product['saturated'] / ceiling:.0%} of it", ""]
+        if ceiling and baseline["saturated"]
+        else []
+    )  # fmt: skip
     return [
         f"Targets for the product ({layer}):",
         "",
+        *reachable,
         (
             f"- saturated at least {factor}× the tutorial: {ratio:.1f}× — {mark(ratio >= factor)}"
             if baseline["saturated"] and product["saturated"]
@@ -742,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", nargs="?", default="all", choices=["all", "seed"])
     parser.add_argument("--layers", default="memory,redis", type=lambda text: text.split(","))
-    parser.add_argument("--servers", default="product,baseline,floor", type=lambda text: text.split(","))
+    parser.add_argument("--servers", default="product,baseline,ceiling,floor", type=lambda text: text.split(","))
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--senders", type=int, default=5)
     parser.add_argument("--idle-clients", type=int, default=1000)

@@ -1,5 +1,5 @@
-"""The chat benchmark, tiny: a few clients for a second or so against all three servers (product, tutorial baseline,
-bare floor) on the in-memory layer. It must produce the table and lose nothing. No timing assertions."""
+"""The chat benchmark, tiny: a few clients for a second or so against all four servers (product, tutorial baseline,
+daphne ceiling, bare floor) on the in-memory layer. It must produce the table and lose nothing. No timing assertions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from bench import chat_bench
 
 
-def test_a_tiny_run_measures_all_three_servers_and_loses_nothing(tmp_path, capsys):
+def test_a_tiny_run_measures_all_four_servers_and_loses_nothing(tmp_path, capsys):
     out = tmp_path / "results.json"
     code = chat_bench.main(
         [
@@ -21,10 +21,10 @@ def test_a_tiny_run_measures_all_three_servers_and_loses_nothing(tmp_path, capsy
     assert code == 0
     printed = capsys.readouterr().out
     assert "| Server | Saturated deliveries/s |" in printed
-    for name in ("product", "baseline", "floor"):
+    for name in ("product", "baseline", "ceiling", "floor"):
         assert f"| {name} |" in printed
     results = json.loads(out.read_text())["In-memory channel layer, SQLite"]
-    for name in ("product", "baseline", "floor"):
+    for name in ("product", "baseline", "ceiling", "floor"):
         fixed = results[name]["fixed"]
         assert fixed["sent"] > 0
         assert fixed["delivered"] == fixed["expected"] == fixed["sent"] * 4, name
