@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -27,6 +28,30 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _broadcasts_from_the_test_thread_go_at_once(monkeypatch):
+    """Between Playwright's sync calls its event loop is marked as running in the test's thread, though nothing runs
+    it, so a broadcast made by a test's own set-up code (community.realtime.group_send_soon) would be parked on that
+    loop until the next browser call, and on Redis it would open a connection there that channels_redis closes when
+    Playwright closes its loop. Set-up broadcasts are sent from a thread of their own instead, before the call
+    returns, as in any other synchronous code. Requests the browser makes are served in other threads, untouched."""
+    from community import realtime as community_realtime
+    from messaging import realtime as messaging_realtime
+
+    send = community_realtime.group_send_soon
+
+    def group_send_now(group: str, event: dict) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            send(group, event)
+            return
+        sender = threading.Thread(target=send, args=(group, event), name="test-set-up-broadcast")
+        sender.start()
+        sender.join()
+
+    monkeypatch.setattr(community_realtime, "group_send_soon", group_send_now)
+    monkeypatch.setattr(messaging_realtime, "group_send_soon", group_send_now)
 
 
 @pytest.fixture(scope="module")
