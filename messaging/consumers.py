@@ -22,11 +22,13 @@ from django.conf import settings
 from community.errors import DomainError, RateLimited
 from community.models import User
 from community.realtime import user_group_name
+from community.services.policies import policies_all_accepted
 from community.threads import in_database_thread
 from messaging import permissions, realtime, selectors
 from messaging.fanout import fanout_for
 from messaging.protocol import (
     CLOSE_NOT_AUTHENTICATED,
+    CLOSE_POLICIES_NOT_ACCEPTED,
     CLOSE_RATE_LIMITED,
     CLOSE_SUSPENDED,
     CLOSE_TOO_SLOW,
@@ -73,6 +75,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return
         if not user.is_active or user.is_suspended:
             await self.close(code=CLOSE_SUSPENDED)
+            return
+        # The same gate as pages and the API (community.middleware.PolicyGateMiddleware): no chat until the person
+        # has accepted the current community agreement and privacy notice.
+        if not await in_database_thread(policies_all_accepted)(user=user):
+            await self.close(code=CLOSE_POLICIES_NOT_ACCEPTED)
             return
         self.user = user
         self.rooms: dict[int, frozenset[int] | None] = {}  # subscribed room -> ids just replayed (see forward_frame)

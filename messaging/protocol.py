@@ -48,6 +48,7 @@ SERVER_FRAMES = (
 # Close codes.
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_SUSPENDED = 4403
+CLOSE_POLICIES_NOT_ACCEPTED = 4428  # like HTTP 428: accept the current agreement and privacy notice first
 CLOSE_TOO_SLOW = 4408
 CLOSE_TRY_AGAIN = 4503  # like HTTP 503: the server lost Redis (or could not subscribe); reconnect and catch up
 CLOSE_RATE_LIMITED = 4429

@@ -7,7 +7,8 @@
      HereAndNowSocket.onFrame(fn)    fn(frame) for every frame the server sends
      HereAndNowSocket.onOpen(fn)     fn() on every (re)connect, and at once if already open: subscribe again here
      HereAndNowSocket.onClose(fn)    fn({code, retrying}) when the socket closes; retrying is false for 4401 (logged
-                                     out) and 4403 (account paused), which are final
+                                     out), 4403 (account paused) and 4428 (the updated agreement isn't accepted yet),
+                                     which are final
      HereAndNowSocket.reconnectNow() try again at once (when the browser says it is back online)
    Each on* returns a function that stops the calls. Reconnects use backoff with jitter (1 s, 2 s, 4 s ... 30 s;
    at least a minute after 4429). Small on purpose: no framework, no requests anywhere but this site. */
@@ -18,7 +19,7 @@
   var socket = null;
   var retryDelay = 1000;
   var retryTimer = null;
-  var stopped = false;        // 4401 or 4403: trying again would not help
+  var stopped = false;        // 4401, 4403 or 4428: trying again would not help
   var MAX_DELAY = 30000;
   var listeners = {frame: [], open: [], close: []};
 
@@ -130,8 +131,9 @@
     current.onclose = function (event) {
       if (socket !== current) { return; }
       socket = null;
-      // 4401: logged out; 4403: account paused. Trying again would not help.
-      if (event.code === 4401 || event.code === 4403) { stopped = true; }
+      // 4401: logged out; 4403: account paused; 4428: the updated agreement isn't accepted yet. Trying again would
+      // not help.
+      if (event.code === 4401 || event.code === 4403 || event.code === 4428) { stopped = true; }
       // 4429: rate limited repeatedly; wait at least a minute.
       if (event.code === 4429) { retryDelay = Math.max(retryDelay, 60000); }
       tell("close", {code: event.code, retrying: !stopped});

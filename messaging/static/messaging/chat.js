@@ -750,6 +750,11 @@
       if (form) { form.hidden = true; }
       return;
     }
+    if (event.code === 4428) {
+      stopped = true;
+      setConnection("We've updated our community agreement. Please read it and say yes on your agreements page to keep chatting.");
+      return;
+    }
     setConnection("Connection lost. Trying to reconnect\u2026");
   }
 

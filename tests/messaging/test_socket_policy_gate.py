@@ -1,0 +1,47 @@
+"""The chat socket has the same gate as pages and the API: nobody chats until they have accepted the current community
+agreement and privacy notice, and a newly published version asks everyone again."""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework.authtoken.models import Token
+
+from community.models import PolicyKind
+from community.services.policies import policies_accept_current, policy_publish
+from config.asgi import application
+from messaging.protocol import CLOSE_POLICIES_NOT_ACCEPTED
+from tests.messaging.conftest import ORIGIN, session_cookie_for
+from tests.waits import CONNECT_TIMEOUT
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
+
+
+def run(call):
+    return database_sync_to_async(call)()
+
+
+async def connect(*headers) -> tuple[bool, int | None]:
+    communicator = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, *headers])
+    connected, code = await communicator.connect(timeout=CONNECT_TIMEOUT)
+    if connected:
+        await communicator.disconnect()
+    return connected, code
+
+
+async def test_a_new_agreement_closes_the_door_to_chat_until_the_person_says_yes(in_group, staff):
+    cookie = await run(lambda: session_cookie_for(in_group))
+    token = await run(lambda: (b"authorization", f"Token {Token.objects.create(user=in_group).key}".encode()))
+    assert await connect(cookie) == (True, None)
+
+    new_version = {"kind": PolicyKind.AGREEMENT, "title": "Our agreement", "summary": "A new part.", "body": "Be kind."}
+    await run(lambda: policy_publish(actor=staff, **new_version))
+
+    assert await connect(cookie) == (False, CLOSE_POLICIES_NOT_ACCEPTED)
+    assert await connect(token) == (False, CLOSE_POLICIES_NOT_ACCEPTED)
+
+    await run(lambda: policies_accept_current(actor=in_group))
+
+    assert await connect(cookie) == (True, None)
+    assert await connect(token) == (True, None)
