@@ -133,6 +133,16 @@ def can_see_group_leaders(user: User, group: Group) -> bool:
     return bool(user.is_authenticated and user.site_role != SiteRole.EVALUATOR and can_see_group(user, group))
 
 
+def leaders_shown_to(user: User, group: Group, leaders: list[Membership]) -> list[Membership]:
+    """The peer leaders `user` may see named. Under-18 leaders are named only to the group's own members and to staff
+    and moderators: nobody outside a young person's groups can find them (privacy by default for under-18s)."""
+    if not can_see_group_leaders(user, group):
+        return []
+    if is_active_member(user, group) or is_moderator_or_staff(user):
+        return leaders
+    return [membership for membership in leaders if not membership.user.is_under_18]
+
+
 def can_see_join_requests(user: User, group: Group) -> bool:
     """Pending requests, bans and past members are for the group's leaders and staff."""
     return can_lead_group(user, group)

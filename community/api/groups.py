@@ -47,7 +47,12 @@ class GroupOutput(serializers.Serializer):
 
 
 class GroupDetailOutput(GroupOutput):
-    leaders = MembershipOutput(many=True, source="leader_memberships", help_text="Empty for evaluators.")
+    leaders = MembershipOutput(
+        many=True,
+        source="leader_memberships",
+        help_text="Empty for evaluators. Peer leaders under 18 are listed only for the group's members, moderators "
+        "and staff.",
+    )
 
 
 class GroupCreateInput(serializers.Serializer):
@@ -74,8 +79,7 @@ class AddMemberInput(serializers.Serializer):
 
 def _detail(user: User, slug: str) -> dict:
     group = group_detail_for(user=user, slug=slug)
-    if not permissions.can_see_group_leaders(user, group):
-        group.leader_memberships = []
+    group.leader_memberships = permissions.leaders_shown_to(user, group, group.leader_memberships)
     return GroupDetailOutput(group).data
 
 

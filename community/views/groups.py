@@ -130,6 +130,9 @@ def group_create_view(request):
 def group_detail(request, slug: str):
     group = group_detail_for(user=request.user, slug=slug)
     user = request.user
+    leaders_unnamed = len(group.leader_memberships)
+    group.leader_memberships = permissions.leaders_shown_to(user, group, group.leader_memberships)
+    leaders_unnamed -= len(group.leader_memberships)
     members_page = None
     if permissions.can_see_members(user, group):
         members = group_members_for(viewer=user, group=group)
@@ -141,6 +144,7 @@ def group_detail(request, slug: str):
             "group": group,
             "members_page": members_page,
             "show_leaders": permissions.can_see_group_leaders(user, group),
+            "leaders_unnamed": leaders_unnamed,
             "can_join": permissions.can_join_groups(user),
             "can_edit": permissions.can_edit_group(user, group),
             "can_manage": permissions.can_see_join_requests(user, group),
