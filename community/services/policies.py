@@ -3,7 +3,7 @@ and publishing a new version (staff).
 
 Everyone accepts the current agreement and notice at sign-up; when staff publish a new version, every member is told
 and is asked to accept it the next time they use the site (community.middleware.PolicyGateMiddleware). The gate asks
-on every request, so `policies_all_accepted` is one small query (no cache to keep in step between processes).
+on every request, so `policies_all_accepted` remembers a yes (see there).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
@@ -23,6 +24,9 @@ from community.services.audit import audit_record
 from community.services.notifications import notify_many
 
 TITLE_MAX = 120
+REMEMBERED_SECONDS = 3600
+CURRENT_IDS_KEY = "policies:current"
+ACCEPTED_KEY = "policies:accepted:{user_id}"
 
 OUT_OF_DATE = (
     "There's a newer version of the community agreement or the privacy notice. Have a look at what's changed, "
@@ -56,10 +60,36 @@ def policies_pending(*, user: User) -> list[PolicyDocument]:
     return [document for document in current if document.pk not in accepted]
 
 
+def _newer_than(document_id: int) -> bool:
+    return PolicyDocument.objects.filter(pk__gt=document_id).exists()
+
+
+def _current_ids() -> tuple[int, ...]:
+    """The ids of the current versions, remembered until a newer document exists. One tiny query when remembered."""
+    remembered = cache.get(CURRENT_IDS_KEY)
+    if remembered is not None and not _newer_than(max(remembered, default=0)):
+        return remembered
+    current = tuple(_current_documents().values_list("pk", flat=True))
+    cache.set(CURRENT_IDS_KEY, current, timeout=REMEMBERED_SECONDS)
+    return current
+
+
 def policies_all_accepted(*, user: User) -> bool:
-    """Has `user` accepted every current version? One query."""
-    accepted = PolicyAcceptance.objects.filter(user=user, document=OuterRef("pk"))
-    return not _current_documents().exclude(Exists(accepted)).exists()
+    """Has `user` accepted every current version?
+
+    Asked on every gated request and every socket connect, so it is cheap: a yes is remembered in the cache with the
+    id of the newest document at the time, and after that the question is only "is there a newer document?" (one
+    tiny query). Publishing adds a newer document, so every process, whatever its cache, asks the whole question
+    again. The whole question is two small queries (the current ids are remembered the same way)."""
+    remembered = ACCEPTED_KEY.format(user_id=user.pk)
+    newest_accepted = cache.get(remembered)
+    if newest_accepted is not None and not _newer_than(newest_accepted):
+        return True
+    current = _current_ids()
+    if PolicyAcceptance.objects.filter(user=user, document_id__in=current).count() != len(current):
+        return False
+    cache.set(remembered, max(current, default=0), timeout=REMEMBERED_SECONDS)
+    return True
 
 
 def policies_accept(*, actor: User, document_ids: Iterable[int], now: datetime | None = None) -> list[PolicyAcceptance]:

@@ -155,6 +155,7 @@ def test_the_dashboard_query_count_stays_the_same_however_long_the_history(
         for person in others:
             attend(person, f"event:{n}", 100 - n)
     client.force_login(member)
+    client.get("/me/password/")  # the policy gate remembers the member's yes after their first request
     with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert response.status_code == 200

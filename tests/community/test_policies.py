@@ -191,12 +191,25 @@ def test_the_public_api_lists_the_current_versions(api_client, newer_agreement):
     assert [(row["kind"], row["version"]) for row in body] == [("agreement", 2), ("privacy", 1)]
 
 
-def test_the_gate_costs_one_query_per_request(client, member):
+def test_the_gate_remembers_a_yes_so_it_then_costs_one_tiny_query_per_request(client, member):
     client.force_login(member)
     with CaptureQueriesContext(connection) as queries:
-        client.get("/me/password/")
-    policy_queries = [q for q in queries.captured_queries if "community_policy" in q["sql"]]
-    assert len(policy_queries) == 1
+        for path in ("/me/password/", "/me/password/", "/groups/"):
+            assert client.get(path).status_code == 200
+    asked = [query["sql"] for query in queries.captured_queries if "community_policy" in query["sql"]]
+    assert len(asked) == 4
+    assert "community_policyacceptance" in asked[1]  # the whole question (the current ids, then the acceptances)
+    assert all("community_policyacceptance" not in sql for sql in asked[2:])  # then only: anything newer?
+
+
+def test_a_remembered_yes_does_not_let_anyone_past_a_newly_published_version(client, member, staff):
+    client.force_login(member)
+    assert client.get("/groups/").status_code == 200  # a yes, remembered
+
+    policy_publish(actor=staff, **NEW_AGREEMENT)
+
+    response = client.get("/groups/")
+    assert response.status_code == 302 and response["Location"].startswith("/me/agreements/")
 
 
 # --- admin --------------------------------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ def test_dashboard_query_count_does_not_grow(client, leader, make_user, add_memb
 
     add_people(3)
     client.force_login(leader)
+    client.get("/me/password/")  # the policy gate remembers the leader's yes after their first request
     small = queries()
     add_people(27)
     assert queries() == small
