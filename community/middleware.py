@@ -79,7 +79,8 @@ def policy_gate_applies(path: str) -> bool:
 
 
 def policies_gate_blocks(request, user) -> bool:
-    """One query, and only for a signed-in person on a gated path."""
+    """Only for a signed-in person on a gated path: one tiny query once their yes is remembered (see
+    community.services.policies.policies_all_accepted)."""
     # The path first: an exempt path (the health checks among them) never loads the session or the user.
     return bool(
         policy_gate_applies(request.path)
