@@ -19,7 +19,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api.inputs import validated
+from community.api.inputs import ID_MAX, validated
 from community.api.pagination import StandardPagination
 from community.errors import InvalidInput, NotFound
 from community.models import User
@@ -54,7 +54,6 @@ CASE_ID = OpenApiParameter("case_id", OpenApiTypes.INT, OpenApiParameter.PATH, d
 USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The person's id.")
 MESSAGE_ID = OpenApiParameter("message_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The message's id.")
 MESSAGE_ACTIONS = ("hide", "restore", "remove", "approve", "reject")
-ID_MAX = 2**63 - 1  # the largest id a database stores; a larger one is refused (400) rather than reaching a query
 SANCTION_KINDS = "One of: " + ", ".join(SanctionKind.values) + "."
 
 

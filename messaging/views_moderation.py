@@ -283,7 +283,7 @@ def message_action(request, message_id: int, action: str):
 def _whole_number(value: str):
     """A form's number as an int when it is one; anything else goes to the service as it is (`invalid_duration`)."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else value
+    return int(value) if value.isdecimal() else value  # not isdigit(): int("²") fails
 
 
 @login_required

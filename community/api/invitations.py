@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import permissions
+from community.api.inputs import ID_MAX, validated
 from community.api.pagination import StandardPagination
 from community.errors import NotFound
 from community.models import Group, Invitation
@@ -70,6 +71,10 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
 class InvitationListCreateApi(APIView):
     pagination_class = StandardPagination
 
+    class InvitationListQuerySerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=INVITATION_STATUSES, required=False)
+        group = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
     class InvitationCreateInputSerializer(serializers.Serializer):
         group = serializers.IntegerField(required=False, allow_null=True, help_text="A group id, or null for none.")
         max_uses = serializers.IntegerField(default=1, min_value=1, max_value=MAX_USES_LIMIT)
@@ -84,14 +89,12 @@ class InvitationListCreateApi(APIView):
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(INVITATION_STATUSES)),
             OpenApiParameter("group", OpenApiTypes.INT, description="Only codes for this group id."),
         ],
-        responses={200: InvitationOutputSerializer(many=True), 401: ERROR_BODY},
+        responses={200: InvitationOutputSerializer(many=True), 400: ERROR_BODY, 401: ERROR_BODY},
     )
     def get(self, request):
-        group_id = request.query_params.get("group")
+        query = validated(self.InvitationListQuerySerializer, request.query_params)
         queryset = invitations_visible_to(
-            user=request.user,
-            status=request.query_params.get("status", ""),
-            group_id=int(group_id) if group_id and group_id.isdigit() else None,
+            user=request.user, status=query.get("status", ""), group_id=query.get("group")
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)

@@ -91,13 +91,15 @@ def test_claim_sanction_note_and_resolve_from_the_case_page(reported, moderator,
     assert case.status == "resolved" and case.outcome == "sanctioned"
 
 
-def test_a_bad_duration_from_the_page_is_explained_and_nothing_changes(reported, moderator, in_group):
+@pytest.mark.parametrize("minutes", ["-5", "²", "1.5", "ten"])
+def test_a_bad_duration_from_the_page_is_explained_and_nothing_changes(reported, moderator, in_group, minutes):
     client = browser(moderator)
     response = client.post(
         reverse("messaging:moderation-sanction-add"),
-        {"kind": "silence", "user_id": in_group.pk, "minutes": "-5", "reason": "x"},
+        {"kind": "silence", "user_id": in_group.pk, "minutes": minutes, "reason": "x"},
         follow=True,
     )
+    assert response.status_code == 200
     assert "whole number of minutes" in response.content.decode()
     assert not Sanction.objects.exists()
 
