@@ -1,5 +1,6 @@
-"""Request middleware: friendly error pages for DomainErrors, and the gate that asks people to accept a new version
-of the community agreement or the privacy notice before they carry on."""
+"""Request middleware: friendly error pages for DomainErrors, a clear refusal of null characters in web addresses and
+forms, and the gate that asks people to accept a new version of the community agreement or the privacy notice before
+they carry on."""
 
 from __future__ import annotations
 
@@ -10,8 +11,39 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from community.errors import DomainError, RateLimited
+from community.errors import DomainError, InvalidInput, RateLimited
 from community.services.policies import policies_all_accepted
+
+NULL_CHARACTER = InvalidInput(
+    "Something you sent has a character in it we can't read (a null character). Please check it and try again.",
+    code="invalid_characters",
+)
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _holds_null_character(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+class NullCharacterMiddleware:
+    """Refuses a query string or a page's form holding a null character (`%00`) with 400 `invalid_characters` before
+    any view reads it: PostgreSQL can't hold one in text, so a search, filter or note carrying one would otherwise fail
+    as a server error. Pages' forms are read here as CSRF's check reads them anyway; the API's bodies are checked by
+    DRF's serializers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        is_api = request.path.startswith("/api/")
+        posted_form = not is_api and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES
+        if _holds_null_character(request.GET) or (posted_form and _holds_null_character(request.POST)):
+            if is_api:
+                return JsonResponse(NULL_CHARACTER.as_dict(), status=NULL_CHARACTER.status)
+            return render(request, "community/error.html", {"error": NULL_CHARACTER}, status=NULL_CHARACTER.status)
+        return self.get_response(request)
 
 
 class DomainErrorPageMiddleware:

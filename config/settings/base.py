@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.middleware.DomainErrorPageMiddleware",
+    "community.middleware.NullCharacterMiddleware",
 ]
 
 # Security headers in every profile (config/security.py adds the CSP and the Permissions-Policy; Django the rest).
