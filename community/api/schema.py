@@ -5,7 +5,8 @@ fuzzing in tests/reliability/test_api_fuzz.py) can rely on it:
 - 401 `not_authenticated`: any operation that needs someone signed in;
 - 403: the same operations (the policy gate, community/middleware.py, answers `policies_not_accepted` until the
   current agreement is accepted; most operations also refuse some roles);
-- 400 `invalid`: any operation with query parameters or a request body;
+- 400 `invalid`: any operation with query parameters or a request body (`invalid_characters` for a null character
+  in the query string, community/middleware.py);
 - 415 `unsupported_media_type`: any operation with a request body sent in a type it doesn't read;
 - 404 `not_found`: any operation with a path parameter (no such thing, or a value the URL can't hold), and every
   paginated list (`page` past the end).
@@ -28,7 +29,7 @@ ERROR_BODY = {
 }
 
 _GENERAL_ERRORS = {
-    "400": "The request needs another look (`invalid`, with `fields`).",
+    "400": "The request needs another look (`invalid`, with `fields`; `invalid_characters` for a null character).",
     "401": "Not signed in (`not_authenticated`, or `authentication_failed` for a bad token).",
     "403": "Not allowed (`forbidden`, a more specific code, or `policies_not_accepted`).",
     "404": "Not found (`not_found`, or a more specific code).",
