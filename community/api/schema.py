@@ -9,7 +9,8 @@ fuzzing in tests/reliability/test_api_fuzz.py) can rely on it:
   in the query string, community/middleware.py);
 - 415 `unsupported_media_type`: any operation with a request body sent in a type it doesn't read;
 - 404 `not_found`: any operation with a path parameter (no such thing, or a value the URL can't hold), and every
-  paginated list (`page` past the end).
+  paginated list (`page` past the end);
+- 503 `unavailable`, with Retry-After: any operation while the database can't be reached (config/unavailable.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ _GENERAL_ERRORS = {
     "403": "Not allowed (`forbidden`, a more specific code, or `policies_not_accepted`).",
     "404": "Not found (`not_found`, or a more specific code).",
     "415": "The body's Content-Type isn't one this operation reads (`unsupported_media_type`).",
+    "503": "The database can't be reached just now (`unavailable`); try again after Retry-After seconds.",
 }
 
 
@@ -44,7 +46,7 @@ class ApiAutoSchema(AutoSchema):
             return None
         needs_sign_in = any(not isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         parameters = operation.get("parameters", [])
-        possible = set()
+        possible = {"503"}
         if needs_sign_in:
             possible |= {"401", "403"}
         if "requestBody" in operation or any(parameter["in"] == "query" for parameter in parameters):

@@ -141,8 +141,9 @@ def test_the_schema_documents_what_the_api_actually_sends():
         ok = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok["$ref"].startswith("#/components/schemas/Paginated"), path
         assert "404" in paths[path]["get"]["responses"], path
-    # Errors any operation can give are listed: not signed in, the policy gate, a bad query.
-    assert {"401", "403", "400"} <= set(paths["/api/v1/moderation/audit/"]["get"]["responses"])
+    # Errors any operation can give are listed: not signed in, the policy gate, a bad query, the database away.
+    assert {"401", "403", "400", "503"} <= set(paths["/api/v1/moderation/audit/"]["get"]["responses"])
+    assert all("503" in operation["responses"] for path in paths.values() for operation in path.values())
     # A body sent with a Content-Type the operation doesn't read (the long run sent an empty one).
     assert "415" in paths["/api/v1/me/destination/"]["put"]["responses"]
     schemas = document["components"]["schemas"]
