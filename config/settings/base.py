@@ -240,10 +240,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "community.api.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "community.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only: DRF's browsable pages rely on inline scripts that the site's Content-Security-Policy ('self') refuses.
+    # /api/docs/ is the browsable reference (Swagger UI, its script served as a file, no inline code).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Here and Now API",

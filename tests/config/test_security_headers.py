@@ -97,3 +97,16 @@ def test_the_production_profile_adds_hsts():
 
 def test_the_local_profile_sends_no_hsts(client, db):
     assert "Strict-Transport-Security" not in client.get("/agreement/").headers
+
+
+def test_a_browser_opening_an_api_address_gets_json_not_a_page_the_policy_would_break(client, member):
+    # DRF's browsable pages need inline scripts that the policy ('self') refuses; /api/docs/ is the browsable reference.
+    client.force_login(member)
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/api/v1/groups/", HTTP_ACCEPT=browser_accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    docs = client.get("/api/docs/")
+    scripts = re.findall(r"<script[^>]*>", docs.content.decode())
+    assert docs.status_code == 200 and scripts
+    assert all(" src=" in tag for tag in scripts), scripts  # no inline code for the policy to refuse
