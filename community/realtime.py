@@ -52,6 +52,22 @@ def hidden_people_changed_on_commit(user_id: int, *, person_id: int, hidden: boo
     transaction.on_commit(lambda: group_send_soon(user_group_name(user_id), event), robust=True)
 
 
+# Every open socket on the site is in this group (each server process joins it once, messaging/fanout.py).
+EVERYONE_GROUP = "everyone"
+
+# Internal frame: a new version of the community agreement or the privacy notice was published. Never forwarded.
+POLICIES_CHANGED = {"type": "policies.changed"}
+
+
+def policies_changed_on_commit() -> None:
+    """After this transaction commits, every open socket checks that its person has accepted the current versions,
+    and closes with 4428 if not, as a new socket would be refused: nobody keeps chatting past a new agreement."""
+    from django.db import transaction
+
+    event = {"type": "forward.frame", "text": json.dumps(POLICIES_CHANGED), "everyone": True}
+    transaction.on_commit(lambda: group_send_soon(EVERYONE_GROUP, event), robust=True)
+
+
 # --- sending from services --------------------------------------------------------------------------------------------
 # A service runs in a worker thread when a socket or an ASGI request called it. `async_to_sync` from there would
 # hold that thread (on SQLite, the one thread all database work shares) until the event loop got round to the send,

@@ -21,7 +21,7 @@ from django.conf import settings
 
 from community.errors import DomainError, RateLimited
 from community.models import User
-from community.realtime import user_group_name
+from community.realtime import EVERYONE_GROUP, user_group_name
 from community.services.policies import policies_all_accepted
 from community.threads import in_database_thread
 from messaging import permissions, realtime, selectors
@@ -51,7 +51,7 @@ def _setting(name: str, default):
     return type(default)(getattr(settings, name, default))
 
 
-_access_checks: set[asyncio.Task] = set()  # running access checks, kept referenced until they finish
+_access_checks: set[asyncio.Task] = set()  # running access and policy checks, kept referenced until they finish
 
 
 def _apply_hidden_change(hidden: set[int], change: dict) -> None:
@@ -100,6 +100,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.hidden_authors: set[int] | None = None
         self.hidden_changes: list[dict] = []
         await fanout_for(self.layer).join(self.user_group, self)
+        await fanout_for(self.layer).join(EVERYONE_GROUP, self)
         hidden = await in_database_thread(selectors.hidden_author_id_set)(user=user)
         for change in self.hidden_changes:
             _apply_hidden_change(hidden, change)
@@ -111,6 +112,7 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return
         fanout = fanout_for(self.layer)
         await fanout.leave(self.user_group, self)
+        await fanout.leave(EVERYONE_GROUP, self)
         for room_id in list(self.rooms):
             await fanout.leave(realtime.room_group_name(room_id), self)
         if self.present_in:
@@ -133,6 +135,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
         room_id = event.get("room_id")
         if room_id is None and event["text"] == realtime.ACCESS_CHANGED_TEXT:
             task = asyncio.get_running_loop().create_task(self._check_access())
+            _access_checks.add(task)
+            task.add_done_callback(_access_checks.discard)
+            return
+        if room_id is None and event["text"] == realtime.POLICIES_CHANGED_TEXT:
+            task = asyncio.get_running_loop().create_task(self._check_policies())
             _access_checks.add(task)
             task.add_done_callback(_access_checks.discard)
             return
@@ -364,6 +371,15 @@ class SocketConsumer(AsyncWebsocketConsumer):
         async with self.busy:
             if not self.closing:
                 await self.access_changed()
+
+    async def _check_policies(self):
+        """A new version of the agreement or the privacy notice was published: 4428 unless this person has already
+        accepted it, as a socket opened now would be refused."""
+        async with self.busy:
+            if self.closing or await in_database_thread(policies_all_accepted)(user=self.user):
+                return
+            self.closing = True
+            await self.close(code=CLOSE_POLICIES_NOT_ACCEPTED)
 
     async def access_changed(self):
         """Someone changed what this person may read (left or removed from a group, no longer going to an event,

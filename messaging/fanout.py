@@ -27,7 +27,7 @@ import logging
 import weakref
 from typing import Protocol
 
-from community.realtime import user_group_name
+from community.realtime import EVERYONE_GROUP, user_group_name
 from messaging.layers import OVERFLOW_EVENT
 from messaging.realtime import room_group_name
 
@@ -43,6 +43,8 @@ class Subscriber(Protocol):
 
 
 def _group_of(event: dict) -> str | None:
+    if event.get("everyone"):
+        return EVERYONE_GROUP
     room_id = event.get("room_id")
     if room_id is not None:
         return room_group_name(room_id)

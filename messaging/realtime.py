@@ -12,11 +12,12 @@ import json
 from django.core.cache import cache
 from django.db import transaction
 
-from community.realtime import HIDDEN_PEOPLE_CHANGED, group_send_soon, user_group_name
+from community.realtime import HIDDEN_PEOPLE_CHANGED, POLICIES_CHANGED, group_send_soon, user_group_name
 
 # Internal frames sent to a person's own group (`user.<id>`). The consumer acts on them and never forwards them.
 ACCESS_CHANGED_TEXT = json.dumps({"type": "access.changed"})
 HIDDEN_PEOPLE_CHANGED_TEXT = json.dumps(HIDDEN_PEOPLE_CHANGED)  # with `person` and `hidden` beside the text
+POLICIES_CHANGED_TEXT = json.dumps(POLICIES_CHANGED)
 
 
 def room_group_name(room_id: int) -> str:

@@ -17,7 +17,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from community import permissions
+from community import permissions, realtime
 from community.errors import Conflict, InvalidInput
 from community.models import PolicyAcceptance, PolicyDocument, PolicyKind, User
 from community.services.audit import audit_record
@@ -154,6 +154,7 @@ def policy_publish(*, actor: User, kind: str, title: str, summary: str, body: st
             published_by=actor,
         )
         audit_record(actor=actor, action="policy.published", target=document, data={"kind": kind, "version": version})
+        realtime.policies_changed_on_commit()
         notify_many(
             users=User.objects.filter(is_active=True, erased_at__isnull=True),
             kind="policy_updated",

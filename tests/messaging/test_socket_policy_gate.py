@@ -13,7 +13,7 @@ from community.services.policies import policies_accept_current, policy_publish
 from config.asgi import application
 from messaging.protocol import CLOSE_POLICIES_NOT_ACCEPTED
 from tests.messaging.conftest import ORIGIN, session_cookie_for
-from tests.waits import CONNECT_TIMEOUT
+from tests.waits import CONNECT_TIMEOUT, FRAME_TIMEOUT
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_channel_layer")]
 
@@ -45,3 +45,46 @@ async def test_a_new_agreement_closes_the_door_to_chat_until_the_person_says_yes
 
     assert await connect(cookie) == (True, None)
     assert await connect(token) == (True, None)
+
+
+NEW_AGREEMENT = {"kind": PolicyKind.AGREEMENT, "title": "Our agreement", "summary": "A new part.", "body": "Be kind."}
+
+
+async def closing_code(socket) -> int:
+    """Read frames (the "we've updated our agreement" notification among them) until the socket closes."""
+    while True:
+        output = await socket.communicator.receive_output(timeout=FRAME_TIMEOUT)
+        if output["type"] == "websocket.close":
+            return output["code"]
+
+
+async def test_publishing_a_new_agreement_closes_every_open_chat_until_each_person_says_yes(
+    in_group, friend, room, staff, open_socket
+):
+    robin = await open_socket(in_group)
+    await robin.subscribe(room.pk)
+    kai = await open_socket(friend)
+
+    await run(lambda: policy_publish(actor=staff, **NEW_AGREEMENT))
+
+    assert await closing_code(robin) == CLOSE_POLICIES_NOT_ACCEPTED
+    assert await closing_code(kai) == CLOSE_POLICIES_NOT_ACCEPTED
+    await run(lambda: policies_accept_current(actor=in_group))
+    again = await open_socket(in_group)
+    subscribed, _ = await again.subscribe(room.pk)
+    assert subscribed["room"] == room.pk
+
+
+async def test_someone_who_already_said_yes_to_the_new_version_keeps_chatting(in_group, room, staff, open_socket):
+    robin = await open_socket(in_group)
+
+    def publish_and_accept_at_once():
+        policy_publish(actor=staff, **NEW_AGREEMENT)
+        policies_accept_current(actor=in_group)  # e.g. on the page, in another tab, before this socket checked
+
+    await run(publish_and_accept_at_once)
+
+    # The notification is sent after the check was started; a subscribe is handled after the check finishes.
+    assert (await robin.receive_type("notification"))["notification"]["kind"] == "policy_updated"
+    subscribed, _ = await robin.subscribe(room.pk)
+    assert subscribed["room"] == room.pk
