@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from community.metrics._scope import as_local_date, consenting_ids, in_period, months_between, programme_entries
 from community.metrics.disclosure import (
     SUPPRESSED,
+    PeopleBehind,
     disclosure_threshold,
     suppress_count,
     suppress_share,
@@ -83,6 +84,7 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
     )
     pulse_aggregates = {
         "answered": Count("id"),
+        "answered_people": Count("user_id", distinct=True),
         "feeling_n": Count("feeling"),
         "feeling_people": Count("user_id", distinct=True, filter=Q(feeling__isnull=False)),
         "feeling": Avg("feeling"),
@@ -94,14 +96,25 @@ def group_figures(*, group: Group, filters: ProgrammeFilters) -> GroupFigures:
     pulse_whole = pulses.aggregate(**pulse_aggregates)
 
     labels = [month_label(month) for month in months]
+    by_label = dict(zip(labels, months, strict=True))
+    # One person checked in ten times is still one person: a month's attendances need `threshold` different people.
     attendances = suppress_table(
-        rows={label: {"n": attendance.get(month, {}).get("n", 0)} for label, month in zip(labels, months, strict=True)}
+        rows={label: {"n": attendance.get(month, {}).get("n", 0)} for label, month in by_label.items()},
+        people=PeopleBehind(
+            cells={label: {"n": attendance.get(month, {}).get("people", 0)} for label, month in by_label.items()},
+            columns={"n": whole["people"]},
+            total=whole["people"],
+        ),
     )
     answered = suppress_table(
-        rows={
-            label: {"n": pulse_rows.get(month, {}).get("answered", 0)}
-            for label, month in zip(labels, months, strict=True)
-        }
+        rows={label: {"n": pulse_rows.get(month, {}).get("answered", 0)} for label, month in by_label.items()},
+        people=PeopleBehind(
+            cells={
+                label: {"n": pulse_rows.get(month, {}).get("answered_people", 0)} for label, month in by_label.items()
+            },
+            columns={"n": pulse_whole["answered_people"]},
+            total=pulse_whole["answered_people"],
+        ),
     )
     threshold = disclosure_threshold()
 

@@ -1,6 +1,8 @@
 """Disclosure control for every figure that leaves the personal view (shared/reference/README.md, docs/metrics.md).
 
-- A count below the threshold (HN_DISCLOSURE_THRESHOLD, default 10, never below 5) is shown as "c".
+- A count below the threshold (HN_DISCLOSURE_THRESHOLD, default 10, never below 5) is shown as "c". A count in which
+  one person can appear more than once (attendances) is also "c" when fewer than the threshold different people make
+  it up (`PeopleBehind`): twelve attendances by three people describe those three.
 - A mean or median needs at least `threshold` people.
 - A share k/n is shown only when k, n - k and n are all at or above the threshold (either count could be recovered
   from the share and the other).
@@ -16,7 +18,7 @@ import logging
 import statistics
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,16 +107,42 @@ class SuppressedTable:
         return sum(value == SUPPRESSED for value in values)
 
 
+@dataclass(frozen=True)
+class PeopleBehind:
+    """How many different people make up each count of a table in which one person can count more than once.
+
+    `cells` has the table's shape (a missing cell: nobody). A total's people are given in `rows`, `columns` or `total`
+    when known; otherwise they are taken as the most people behind any one count on its line, a lower bound, so such
+    a total is published only if one of its cells alone has enough people."""
+
+    cells: Mapping[str, Mapping[str, int]]
+    rows: Mapping[str, int] = field(default_factory=dict)
+    columns: Mapping[str, int] = field(default_factory=dict)
+    total: int | None = None
+
+    def grid(self, row_keys: Sequence[str], column_keys: Sequence[str]) -> list[list[int]]:
+        """People behind each count, laid out like the counts' grid (row totals last, column totals at the bottom)."""
+        grid = [[self.cells.get(r, {}).get(c, 0) for c in column_keys] for r in row_keys]
+        for key, line in zip(row_keys, grid, strict=True):
+            line.append(self.rows.get(key, max(line, default=0)))
+        bottom = [self.columns.get(c, max((line[j] for line in grid), default=0)) for j, c in enumerate(column_keys)]
+        whole = self.total if self.total is not None else max([*bottom, *(line[-1] for line in grid)], default=0)
+        grid.append([*bottom, whole])
+        return grid
+
+
 def suppress_table(
     *,
     rows: Mapping[str, Mapping[str, int]],
     columns: Sequence[str] | None = None,
     threshold: int | None = None,
+    people: PeopleBehind | None = None,
 ) -> SuppressedTable:
     """Publish `rows` (row key -> column key -> count; a missing cell is 0) with row, column and grand totals.
 
-    Primary suppression hides every count (cells and totals) below the threshold. Secondary suppression then hides
-    the smallest further cells (totals last) until every hidden one is safe (module docstring)."""
+    Primary suppression hides every count (cells and totals) below the threshold, and, given `people`, every count
+    made up of fewer than the threshold different people. Secondary suppression then hides the smallest further cells
+    (totals last) until every hidden one is safe (module docstring)."""
     limit = disclosure_threshold(threshold)
     row_keys = tuple(rows)
     column_keys = tuple(columns) if columns is not None else tuple(dict.fromkeys(c for r in rows.values() for c in r))
@@ -130,7 +158,11 @@ def suppress_table(
         row.append(sum(row))
     grid.append([sum(grid[i][j] for i in range(n_rows)) for j in range(n_cols + 1)])
 
-    hidden = suppression_pattern(grid, threshold=limit)
+    few_people: set[tuple[int, int]] = set()
+    if people is not None:
+        behind = people.grid(row_keys, column_keys)
+        few_people = {(i, j) for i, line in enumerate(behind) for j, n in enumerate(line) if n < limit}
+    hidden = suppression_pattern(grid, threshold=limit, also_hidden=few_people)
 
     def shown(i: int, j: int) -> Published:
         return SUPPRESSED if (i, j) in hidden else grid[i][j]
@@ -146,12 +178,15 @@ def suppress_table(
     )
 
 
-def suppression_pattern(grid: list[list[int]], *, threshold: int) -> set[tuple[int, int]]:
+def suppression_pattern(
+    grid: list[list[int]], *, threshold: int, also_hidden: Iterable[tuple[int, int]] = ()
+) -> set[tuple[int, int]]:
     """The cells to hide in `grid`: an (R+1) x (C+1) table whose last column holds the row totals and last row the
-    column totals (grand total bottom right). Deterministic."""
+    column totals (grand total bottom right), starting from the counts below `threshold` and `also_hidden`.
+    Deterministic."""
     n_lines_i, n_lines_j = len(grid), len(grid[0])
     all_cells = [(i, j) for i in range(n_lines_i) for j in range(n_lines_j)]
-    hidden = {(i, j) for i, j in all_cells if grid[i][j] < threshold}
+    hidden = {(i, j) for i, j in all_cells if grid[i][j] < threshold} | set(also_hidden)
 
     def is_total(cell: tuple[int, int]) -> bool:
         return cell[0] == n_lines_i - 1 or cell[1] == n_lines_j - 1

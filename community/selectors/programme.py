@@ -24,6 +24,7 @@ from community.errors import NotFound
 from community.metrics import connections, wellbeing
 from community.metrics.disclosure import (
     SUPPRESSED,
+    PeopleBehind,
     SuppressedTable,
     disclosure_threshold,
     suppress_count,
@@ -247,15 +248,19 @@ def _attendance(raw: ProgrammeRaw, charts: bool) -> FigureTable:
     found = raw.attendance
     categories = sorted({row.category for row in found})
     grid: dict[str, dict[str, int]] = {}
+    people: dict[str, dict[str, int]] = {}
     for row in found:
         grid.setdefault(month_label(row.month), {})[row.category] = row.attendances
+        people.setdefault(month_label(row.month), {})[row.category] = row.members
     columns = [Column("Month", LABEL), *(Column(category_label(key)) for key in categories), Column("All")]
-    rows = suppress_table(rows=grid, columns=categories).as_rows(total_label="All")[1:] if grid else []
+    table = suppress_table(rows=grid, columns=categories, people=PeopleBehind(cells=people)) if grid else None
+    rows = table.as_rows(total_label="All")[1:] if table else []
     return FigureTable(
         key="attendance",
         title="Attendance by month and kind of event",
         about="Each time a consenting member was checked in to an event counts once. Cells that would give away a "
-        "small number, or could be worked out from the totals, show c.",
+        "small number, that fewer than the threshold of different people make up, or that could be worked out from "
+        "the totals, show c.",
         columns=columns,
         rows=rows,
         chart=_bars("Attendance by month", [[row[0], row[-1]] for row in rows[:-1]], "Attendances") if charts else None,

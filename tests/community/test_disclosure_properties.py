@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from community.metrics.disclosure import SUPPRESSED, suppress_table
+from community.metrics.disclosure import SUPPRESSED, PeopleBehind, suppress_table
 
 counts = st.one_of(st.integers(0, 12), st.integers(0, 60))
 
@@ -71,8 +71,33 @@ def rank(matrix):
 @given(tables())
 def test_no_hidden_cell_can_be_recovered(data):
     rows, threshold = data
+    assert_nothing_hidden_can_be_recovered(suppress_table(rows=rows, threshold=threshold), rows, threshold)
+
+
+@st.composite
+def attendance_tables(draw):
+    """Counts in which one person can count several times, with how many different people make up each cell."""
+    rows, threshold = draw(tables())
+    people = {r: {c: draw(st.integers(min(1, n), n)) for c, n in line.items()} for r, line in rows.items()}
+    return rows, people, threshold
+
+
+@settings(max_examples=300, deadline=None)
+@given(attendance_tables())
+def test_counts_made_up_of_few_people_are_hidden_and_nothing_hidden_can_be_recovered(data):
+    rows, people, threshold = data
+    table = suppress_table(rows=rows, threshold=threshold, people=PeopleBehind(cells=people))
+    assert_nothing_hidden_can_be_recovered(table, rows, threshold)
+    for r, line in people.items():
+        for c, n in line.items():
+            if n < threshold:
+                assert table.cells[r][c] == SUPPRESSED, "a count made up of too few people was published"
+        if max(line.values()) < threshold:
+            assert table.row_totals[r] == SUPPRESSED, "a total not known to have enough people was published"
+
+
+def assert_nothing_hidden_can_be_recovered(table, rows, threshold) -> None:
     columns = list(next(iter(rows.values())))
-    table = suppress_table(rows=rows, threshold=threshold)
     shown, truth = augmented(table), true_grid(rows, columns)
     n_i, n_j = len(shown), len(shown[0])
     unknown = [(i, j) for i in range(n_i) for j in range(n_j) if shown[i][j] == SUPPRESSED]

@@ -8,6 +8,7 @@ import pytest
 
 from community.metrics.disclosure import (
     SUPPRESSED,
+    PeopleBehind,
     disclosure_threshold,
     is_protected,
     suppress_count,
@@ -75,6 +76,33 @@ def test_worked_table_hides_small_cells_and_enough_others():
         ["Total", 84, 46, 47, 177],
     ]
     assert table.suppressed_cells == 4
+
+
+def test_a_count_made_up_of_too_few_people_is_hidden_like_a_small_count():
+    """docs/metrics.md: Art Group's 12 social attendances by only 4 different people."""
+    people = {
+        "Tuesday Club": {"social": 20, "wellbeing": 2, "learning": 11},
+        "Art Group": {"social": 4, "wellbeing": 14, "learning": 10},
+        "Saturday Walkers": {"social": 16, "wellbeing": 12, "learning": 13},
+    }
+    table = suppress_table(rows=WORKED, people=PeopleBehind(cells=people))
+    assert table.as_rows(corner="Group") == [
+        ["Group", "social", "wellbeing", "learning", "Total"],
+        ["Tuesday Club", "c", "c", 15, 60],
+        ["Art Group", "c", "c", 11, 48],
+        ["Saturday Walkers", 30, 18, 21, 69],
+        ["Total", 84, 46, 47, 177],
+    ]
+
+
+def test_a_total_is_hidden_unless_it_is_known_to_have_enough_people():
+    rows = {"January": {"social": 14, "learning": 12}, "February": {"social": 30, "learning": 25}}
+    people = {"January": {"social": 8, "learning": 9}, "February": {"social": 12, "learning": 11}}
+    guessed = suppress_table(rows=rows, people=PeopleBehind(cells=people))
+    assert guessed.row_totals["January"] == "c"  # 8 and 9 people: the month might have fewer than 10 in all
+    known = suppress_table(rows=rows, people=PeopleBehind(cells=people, rows={"January": 15}))
+    assert known.cells["January"] == {"social": "c", "learning": "c"}
+    assert known.row_totals["January"] == 26  # 15 different people that month
 
 
 def test_a_small_total_is_hidden_and_protected_too():

@@ -112,8 +112,9 @@ def test_the_figures_take_a_fixed_number_of_queries(api_as, leader, group, figur
     assert len(after) == len(before) <= 15
 
 
-def test_a_pulse_average_needs_ten_people_not_ten_answers(api_as, leader, group, make_user, add_member):
-    """One consenting member answering "how was it?" at twelve events is still one person: no average, no share."""
+def test_counts_and_averages_need_ten_people_not_ten_answers(api_as, leader, group, make_user, add_member):
+    """One consenting member checked in and answering "how was it?" at twelve events is still one person: no count of
+    check-ins or answers, no average, no share."""
     person = make_user(display_name="Only One")
     add_member(group, person)
     EvaluationConsent.objects.create(user=person, consents=True)
@@ -124,7 +125,9 @@ def test_a_pulse_average_needs_ten_people_not_ten_answers(api_as, leader, group,
         )
         Pulse.objects.create(event=event, user=person, feeling=5, connected="yes" if days % 2 else "no")
     whole = _whole(api_as, leader, group)
-    assert whole[5] == 12  # twelve answers: a count of answers, shown
+    assert whole[1] == 12  # twelve events: the group's own, shown
+    assert whole[2] == "c"  # twelve check-ins, all by one person
+    assert whole[5] == "c"  # twelve answers, all by one person
     assert whole[6] == "c"
     assert whole[7] == "c"
 
