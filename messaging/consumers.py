@@ -51,7 +51,14 @@ def _setting(name: str, default):
     return type(default)(getattr(settings, name, default))
 
 
-_access_checks: set[asyncio.Task] = set()  # running access and policy checks, kept referenced until they finish
+_background_checks: set[asyncio.Task] = set()  # running re-checks, kept referenced until they finish
+
+
+def _in_background(check) -> None:
+    """Run a socket's re-check (a coroutine) without holding up the process's fan-out, which called us."""
+    task = asyncio.get_running_loop().create_task(check)
+    _background_checks.add(task)
+    task.add_done_callback(_background_checks.discard)
 
 
 def _apply_hidden_change(hidden: set[int], change: dict) -> None:
@@ -134,14 +141,10 @@ class SocketConsumer(AsyncWebsocketConsumer):
         """A pre-encoded frame from a broadcast helper: sent as it is, encoded once for every recipient."""
         room_id = event.get("room_id")
         if room_id is None and event["text"] == realtime.ACCESS_CHANGED_TEXT:
-            task = asyncio.get_running_loop().create_task(self._check_access())
-            _access_checks.add(task)
-            task.add_done_callback(_access_checks.discard)
+            _in_background(self._check_access())
             return
         if room_id is None and event["text"] == realtime.POLICIES_CHANGED_TEXT:
-            task = asyncio.get_running_loop().create_task(self._check_policies())
-            _access_checks.add(task)
-            task.add_done_callback(_access_checks.discard)
+            _in_background(self._check_policies())
             return
         if room_id is None and event["text"] == realtime.HIDDEN_PEOPLE_CHANGED_TEXT:
             if self.hidden_authors is None:

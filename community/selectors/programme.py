@@ -259,8 +259,7 @@ def _attendance(raw: ProgrammeRaw, charts: bool) -> FigureTable:
         key="attendance",
         title="Attendance by month and kind of event",
         about="Each time a consenting member was checked in to an event counts once. Cells that would give away a "
-        "small number, that fewer than the threshold of different people make up, or that could be worked out from "
-        "the totals, show c.",
+        "small number, that come from too few different people, or that could be worked out from the totals, show c.",
         columns=columns,
         rows=rows,
         chart=_bars("Attendance by month", [[row[0], row[-1]] for row in rows[:-1]], "Attendances") if charts else None,
