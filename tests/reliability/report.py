@@ -22,8 +22,8 @@ INTRO = """# Reliability, measured
 
 What a cautious charity can read before trusting Here and Now with young people: load held, faults survived, bad input
 tried, nothing lost, nobody let in. This page is generated: `make reliability` runs the long tests under
-`tests/reliability/` (marked `long`; the fast ones run in the normal suite) and rewrites it from the figures each run
-leaves in `var/reliability/`. Do not edit it by hand.
+`tests/reliability/` (marked `long`; the fast ones run in the normal suite, fuzzing with the same examples every run)
+and rewrites it from the figures each run leaves in `var/reliability/`. Do not edit it by hand.
 """
 
 
