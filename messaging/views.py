@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -159,6 +160,8 @@ def _room_context(request, room, form: SendForm) -> dict:
                 "report_message": reverse("messaging:report-message", args=[0]),
                 "block": reverse("community:person-block", args=[0]),
                 "mute": reverse("community:person-mute", args=[0]),
+                # Where a 4428 close sends the person: the updated agreement, then back to this chat.
+                "agreements": reverse("community:policies-accept") + "?" + urlencode({"next": request.path}),
             },
         },
     }

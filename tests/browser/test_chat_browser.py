@@ -375,3 +375,29 @@ def test_a_reported_message_hidden_from_the_queue_leaves_the_other_members_open_
 
     expect(_messages(sam_page, "Nobody likes you Robin")).to_have_count(0)
     expect(sam_page.locator(".chat-message", has_text="Removed by a moderator")).to_have_count(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_agreement_pauses_an_open_chat_until_the_member_says_yes(open_as, robin_and_kai, staff):
+    from community.models import PolicyKind
+    from community.services.policies import policy_publish
+
+    robin, _kai, room = robin_and_kai
+    page = open_as(robin)
+    page.goto(f"/chat/{room.pk}/")
+    expect(page.locator("#chat")).to_have_attribute("data-connection", "live")
+
+    policy_publish(
+        actor=staff, kind=PolicyKind.AGREEMENT, title="Our agreement", summary="A new part about photos.",
+        body="Ask before sharing a photo of someone.",
+    )  # fmt: skip
+
+    # The open chat stops (close 4428) and says what to do, with a link to the new version.
+    expect(page.locator("#chat")).to_have_attribute("data-connection", "offline")
+    expect(page.locator("#chat-connection")).to_contain_text("We've updated our community agreement")
+    page.get_by_role("link", name="read what's changed").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("We've updated")
+    page.get_by_role("button", name="I agree").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/chat/{room.pk}/")
+    expect(page.locator("#chat")).to_have_attribute("data-connection", "live")

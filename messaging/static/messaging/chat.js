@@ -752,7 +752,11 @@
     }
     if (event.code === 4428) {
       stopped = true;
-      setConnection("We've updated our community agreement. Please read it and say yes on your agreements page to keep chatting.");
+      setConnection("We've updated our community agreement. Please read it and say yes to keep chatting: ");
+      var link = document.createElement("a");
+      link.href = config.links.agreements;
+      link.textContent = "read what's changed";
+      connectionLine.appendChild(link);
       return;
     }
     setConnection("Connection lost. Trying to reconnect\u2026");
