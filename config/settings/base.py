@@ -126,7 +126,8 @@ CHANNEL_CAPACITY = env_int("HN_CHANNEL_CAPACITY", 1000)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache with one connection pool per process, not one per socket or request (config/cache.py)
+            "BACKEND": "config.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             # Two sites sharing one Redis database keep their cache and rate limits apart (HUEY_NAME does the same
             # for the job queue).
