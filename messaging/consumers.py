@@ -69,6 +69,15 @@ def _apply_hidden_change(hidden: set[int], change: dict) -> None:
         hidden.discard(change["person"])
 
 
+def _opening_state(*, user: User) -> set[int] | None:
+    """What a new socket needs from the database, in one trip to its thread: None while the person still has to
+    accept the current community agreement and privacy notice (the same gate as pages and the API,
+    community.middleware.PolicyGateMiddleware), else the people whose messages they chose not to see."""
+    if not policies_all_accepted(user=user):
+        return None
+    return selectors.hidden_author_id_set(user=user)
+
+
 class SocketConsumer(AsyncWebsocketConsumer):
     # No channel of its own: the process's fan-out brings it every frame it wants (messaging/fanout.py).
     channel_layer_alias = None
@@ -82,11 +91,6 @@ class SocketConsumer(AsyncWebsocketConsumer):
             return
         if not user.is_active or user.is_suspended:
             await self.close(code=CLOSE_SUSPENDED)
-            return
-        # The same gate as pages and the API (community.middleware.PolicyGateMiddleware): no chat until the person
-        # has accepted the current community agreement and privacy notice.
-        if not await in_database_thread(policies_all_accepted)(user=user):
-            await self.close(code=CLOSE_POLICIES_NOT_ACCEPTED)
             return
         self.user = user
         self.rooms: dict[int, frozenset[int] | None] = {}  # subscribed room -> ids just replayed (see forward_frame)
@@ -108,7 +112,11 @@ class SocketConsumer(AsyncWebsocketConsumer):
         self.hidden_changes: list[dict] = []
         await fanout_for(self.layer).join(self.user_group, self)
         await fanout_for(self.layer).join(EVERYONE_GROUP, self)
-        hidden = await in_database_thread(selectors.hidden_author_id_set)(user=user)
+        hidden = await in_database_thread(_opening_state)(user=user)
+        if hidden is None:  # `disconnect` leaves the groups again
+            self.closing = True
+            await self.close(code=CLOSE_POLICIES_NOT_ACCEPTED)
+            return
         for change in self.hidden_changes:
             _apply_hidden_change(hidden, change)
         self.hidden_authors, self.hidden_changes = hidden, []

@@ -64,9 +64,8 @@ def _newer_than(document_id: int) -> bool:
     return PolicyDocument.objects.filter(pk__gt=document_id).exists()
 
 
-def _current_ids() -> tuple[int, ...]:
-    """The ids of the current versions, remembered until a newer document exists. One tiny query when remembered."""
-    remembered = cache.get(CURRENT_IDS_KEY)
+def _current_ids(remembered: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The ids of the current versions: `remembered` (from the cache) while no newer document exists."""
     if remembered is not None and not _newer_than(max(remembered, default=0)):
         return remembered
     current = tuple(_current_documents().values_list("pk", flat=True))
@@ -79,16 +78,18 @@ def policies_all_accepted(*, user: User) -> bool:
 
     Asked on every gated request and every socket connect, so it is cheap: a yes is remembered in the cache with the
     id of the newest document at the time, and after that the question is only "is there a newer document?" (one
-    tiny query). Publishing adds a newer document, so every process, whatever its cache, asks the whole question
-    again. The whole question is two small queries (the current ids are remembered the same way)."""
-    remembered = ACCEPTED_KEY.format(user_id=user.pk)
-    newest_accepted = cache.get(remembered)
+    cache read and one tiny query). Publishing adds a newer document, so every process, whatever its cache, asks the
+    whole question again. The whole question is two small queries (the current ids are remembered the same way, and
+    read from the cache in the same round trip)."""
+    accepted_key = ACCEPTED_KEY.format(user_id=user.pk)
+    remembered = cache.get_many([accepted_key, CURRENT_IDS_KEY])
+    newest_accepted = remembered.get(accepted_key)
     if newest_accepted is not None and not _newer_than(newest_accepted):
         return True
-    current = _current_ids()
+    current = _current_ids(remembered.get(CURRENT_IDS_KEY))
     if PolicyAcceptance.objects.filter(user=user, document_id__in=current).count() != len(current):
         return False
-    cache.set(remembered, max(current, default=0), timeout=REMEMBERED_SECONDS)
+    cache.set(accepted_key, max(current, default=0), timeout=REMEMBERED_SECONDS)
     return True
 
 
